@@ -1,0 +1,3 @@
+module profdiff/examples/gateway
+
+go 1.19

@@ -1,0 +1,190 @@
+//! The command line, as clap derive structs with pprof's flag names, and their translation
+//! into the core's options. No logic beyond the translation lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use profdiff::filter::Expressions;
+use profdiff::graph::{self, Granularity};
+use profdiff::top;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "profdiff",
+    version,
+    about = "Look at and compare pprof profiles; tables equal to `go tool pprof`'s"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the top table of one or more profiles (merged), as `go tool pprof -top` does.
+    Top(Box<TopArgs>),
+    /// Describe a profile: sample types with totals, period, time, duration, sizes, labels.
+    Info(InfoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TopArgs {
+    /// Profile files (gzip-compressed or raw protobuf); several files are merged.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Subtract this base profile and show percentages of its total (pprof's -diff_base);
+    /// repeat to merge several.
+    #[arg(
+        long = "diff-base",
+        visible_alias = "diff_base",
+        conflicts_with = "base"
+    )]
+    pub diff_base: Vec<PathBuf>,
+    /// Subtract this base profile (pprof's -base); repeat to merge several.
+    #[arg(long)]
+    pub base: Vec<PathBuf>,
+    /// Scale the profiles to the base's total before subtracting.
+    #[arg(long)]
+    pub normalize: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct InfoArgs {
+    /// A profile file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Flags that shape a table, spelled as pprof spells them (with kebab-case aliases).
+#[derive(Args, Debug, Clone)]
+pub struct TableArgs {
+    /// Sample value to report: a type name (e.g. alloc_space) or a 0-based index.
+    #[arg(
+        long = "sample-index",
+        visible_alias = "sample_index",
+        default_value = ""
+    )]
+    pub sample_index: String,
+    /// Sort by cumulative weight instead of flat weight.
+    #[arg(long)]
+    pub cum: bool,
+    /// Show at most this many nodes (0: all).
+    #[arg(long, default_value_t = 0)]
+    pub nodecount: usize,
+    /// Hide nodes below this fraction of the total.
+    #[arg(long, default_value_t = 0.005)]
+    pub nodefraction: f64,
+    /// Ignore edges below this fraction of the total when labelling inlined calls.
+    #[arg(long, default_value_t = 0.001)]
+    pub edgefraction: f64,
+    /// Aggregate by functions, filefunctions, files, lines or addresses.
+    #[arg(long, default_value = "functions", value_parser = parse_granularity)]
+    pub granularity: Granularity,
+    /// Attribute inlined functions to the function they were inlined into.
+    #[arg(long)]
+    pub noinlines: bool,
+    /// Show function names as stored (what `-symbolize=none` shows), without pprof's
+    /// simplification of C++, Rust and Go-generic names.
+    #[arg(long = "raw-names")]
+    pub raw_names: bool,
+    /// Keep only samples through a location matching this regex.
+    #[arg(long, default_value = "")]
+    pub focus: String,
+    /// Drop samples through a location matching this regex.
+    #[arg(long, default_value = "")]
+    pub ignore: String,
+    /// Remove frames matching this regex from stacks.
+    #[arg(long, default_value = "")]
+    pub hide: String,
+    /// Keep only frames matching this regex in stacks.
+    #[arg(long, default_value = "")]
+    pub show: String,
+    /// Drop the frames above the highest frame matching this regex.
+    #[arg(long = "show-from", visible_alias = "show_from", default_value = "")]
+    pub show_from: String,
+    /// Keep samples whose labels match ([key=]regex,… or a numeric range like 1kb:).
+    #[arg(long, default_value = "")]
+    pub tagfocus: String,
+    /// Drop samples whose labels match ([key=]regex,… or a numeric range).
+    #[arg(long, default_value = "")]
+    pub tagignore: String,
+}
+
+/// Flags about reading input.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Largest accepted decompressed profile size (e.g. 512MiB, 2GiB, or bytes).
+    #[arg(long = "max-size", default_value = "1GiB", value_parser = parse_size)]
+    pub max_size: u64,
+}
+
+fn parse_granularity(s: &str) -> Result<Granularity, String> {
+    Granularity::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown granularity {s:?}: use functions, filefunctions, files, lines or addresses"
+        )
+    })
+}
+
+/// Parses `1GiB`, `512MiB`, `64KiB`, `1GB` (also binary) or plain bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("invalid size {s:?}: expected a number with an optional unit"))?;
+    let factor: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "invalid size unit in {s:?}: use B, KiB, MiB, GiB or TiB"
+            ));
+        }
+    };
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("size {s:?} is too large"))
+}
+
+impl From<&TableArgs> for top::Options {
+    fn from(a: &TableArgs) -> top::Options {
+        top::Options {
+            sample_index: a.sample_index.clone(),
+            graph: graph::Options {
+                granularity: a.granularity,
+                noinlines: a.noinlines,
+                cum_sort: a.cum,
+                node_fraction: a.nodefraction,
+                edge_fraction: a.edgefraction,
+                node_count: a.nodecount,
+            },
+            filters: Expressions {
+                focus: a.focus.clone(),
+                ignore: a.ignore.clone(),
+                hide: a.hide.clone(),
+                show: a.show.clone(),
+                show_from: a.show_from.clone(),
+                tagfocus: a.tagfocus.clone(),
+                tagignore: a.tagignore.clone(),
+            },
+        }
+    }
+}
+
+impl From<&InputArgs> for profdiff::Limits {
+    fn from(a: &InputArgs) -> profdiff::Limits {
+        profdiff::Limits {
+            max_inflated_bytes: a.max_size,
+        }
+    }
+}

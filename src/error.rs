@@ -1,0 +1,54 @@
+//! Typed errors of the core. Messages are lower-case, carry the bad value, and begin with the
+//! stage prefix pprof uses (`decompressing profile:`, `parsing profile:`, `malformed profile:`)
+//! so that users who know pprof's messages recognise ours. The faces add the file name.
+
+/// Why bytes could not be turned into a valid profile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("decompressing profile: {0}")]
+    Decompress(String),
+    #[error(
+        "decompressing profile: the profile inflates to more than {limit} bytes (raise --max-size to accept it)"
+    )]
+    TooLarge { limit: u64 },
+    #[error("parsing profile: empty input file")]
+    Empty,
+    #[error("parsing profile: concatenated profiles detected")]
+    Concatenated,
+    #[error("parsing profile: legacy {0} format is not supported")]
+    Legacy(&'static str),
+    #[error("parsing profile: unrecognized profile format ({0})")]
+    Protobuf(String),
+    #[error("parsing profile: unrecognized profile format (string_table[0] must be '')")]
+    StringTableZero,
+    #[error(
+        "parsing profile: unrecognized profile format ({what} refers to string {index}, but the string table has {len} entries)"
+    )]
+    StringIndex {
+        what: &'static str,
+        index: i64,
+        len: usize,
+    },
+    #[error("malformed profile: {0}")]
+    Malformed(Malformed),
+}
+
+/// pprof's `CheckValid` findings, with its texts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Malformed {
+    #[error("missing sample type information")]
+    MissingSampleTypes,
+    #[error("mismatch: sample has {got} values vs. {want} types")]
+    ValueCount { got: usize, want: usize },
+    #[error("sample has nil location (location id {id} does not exist)")]
+    UnknownLocation { id: u64 },
+    /// A mapping or function with id 0.
+    #[error("found {kind} with reserved ID=0")]
+    ZeroId { kind: &'static str },
+    #[error("found location with reserved id=0")]
+    ZeroLocationId,
+    #[error("multiple {kind}s with same id: {id}")]
+    DuplicateId { kind: &'static str, id: u64 },
+    #[error("location id: {location} has a line with nil function")]
+    LineWithoutFunction { location: u64 },
+}

@@ -1,0 +1,675 @@
+//! Profile → the nodes of pprof's call graph at a chosen granularity, with flat and cum
+//! weights, trimmed and sorted as `go tool pprof -top` trims and sorts them
+//! (pprof's `internal/graph` and `report.newTrimmedGraph`).
+//!
+//! Every line of every location is a node (inlined frames included); a location without
+//! lines is one node for its address and binary. Per sample, cum is added once to each node
+//! on the stack, however often it recurs, and flat goes to the leaf-most frame.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use crate::fxhash::FxHasher;
+use crate::profile::{Location, Profile};
+
+/// What one node stands for, pprof's `-granularity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Granularity {
+    /// One node per function name.
+    #[default]
+    Functions,
+    /// One node per function name and source file.
+    FileFunctions,
+    /// One node per source file.
+    Files,
+    /// One node per function, file and line.
+    Lines,
+    /// One node per address, function, file and line.
+    Addresses,
+}
+
+impl Granularity {
+    pub const ALL: [Granularity; 5] = [
+        Granularity::Functions,
+        Granularity::FileFunctions,
+        Granularity::Files,
+        Granularity::Lines,
+        Granularity::Addresses,
+    ];
+
+    /// The name pprof gives the granularity.
+    pub fn name(self) -> &'static str {
+        match self {
+            Granularity::Functions => "functions",
+            Granularity::FileFunctions => "filefunctions",
+            Granularity::Files => "files",
+            Granularity::Lines => "lines",
+            Granularity::Addresses => "addresses",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Granularity> {
+        Granularity::ALL.into_iter().find(|g| g.name() == name)
+    }
+}
+
+/// How to build and trim the graph. The defaults are `go tool pprof -top`'s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub granularity: Granularity,
+    /// `-noinlines`: attribute inlined frames to the function they were inlined into.
+    pub noinlines: bool,
+    /// `-cum`: sort by cumulative instead of flat weight.
+    pub cum_sort: bool,
+    /// `-nodefraction`: drop nodes whose |cum| is below this share of the summed flat weight.
+    pub node_fraction: f64,
+    /// `-edgefraction`: ignore edges below this share when labelling inlined nodes.
+    pub edge_fraction: f64,
+    /// `-nodecount`: keep at most this many nodes after sorting; 0 keeps all.
+    pub node_count: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            granularity: Granularity::Functions,
+            noinlines: false,
+            cum_sort: false,
+            node_fraction: 0.005,
+            edge_fraction: 0.001,
+            node_count: 0,
+        }
+    }
+}
+
+/// Identity of a node, pprof's `NodeInfo` (OrigName is always empty in these reports).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct NodeInfo {
+    pub name: String,
+    pub address: u64,
+    pub file: String,
+    pub start_line: i64,
+    pub lineno: i64,
+    pub objfile: String,
+}
+
+impl NodeInfo {
+    /// pprof's `PrintableName`: address, name, then `file:line`, the file, `[binary]` or
+    /// `<unknown>`.
+    pub fn printable_name(&self) -> String {
+        let mut parts: Vec<String> = Vec::with_capacity(3);
+        if self.address != 0 {
+            parts.push(format!("{:016x}", self.address));
+        }
+        if !self.name.is_empty() {
+            parts.push(self.name.clone());
+        }
+        if self.lineno != 0 {
+            parts.push(format!("{}:{}", self.file, self.lineno));
+        } else if !self.file.is_empty() {
+            parts.push(self.file.clone());
+        } else if !self.name.is_empty() {
+            // The name already says it all.
+        } else if !self.objfile.is_empty() {
+            parts.push(format!("[{}]", go_base(&self.objfile)));
+        } else {
+            parts.push("<unknown>".to_string());
+        }
+        parts.join(" ")
+    }
+
+    /// Go's `fmt.Sprint` of the NodeInfo struct, pprof's last-resort tie-break.
+    fn go_sprint(&self) -> String {
+        format!(
+            "{{{}  {} {} {} {} {}}}",
+            self.name, self.address, self.file, self.start_line, self.lineno, self.objfile
+        )
+    }
+}
+
+/// How a node was reached from its callers, shown after its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InlineLabel {
+    /// Called normally, or no callers left after trimming.
+    #[default]
+    None,
+    /// Every surviving caller edge is an inlined call.
+    Inline,
+    /// Some surviving caller edges are inlined calls and some are not.
+    PartialInline,
+}
+
+impl InlineLabel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InlineLabel::None => "",
+            InlineLabel::Inline => "(inline)",
+            InlineLabel::PartialInline => "(partial-inline)",
+        }
+    }
+}
+
+/// A node of the trimmed graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub info: NodeInfo,
+    /// The printable name, computed once.
+    pub name: String,
+    pub flat: i64,
+    pub cum: i64,
+    pub inline: InlineLabel,
+}
+
+/// The nodes `top` shows, in display order, and what trimming removed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    /// Nodes left after the node-fraction cut, before the node-count cut.
+    pub orig_count: usize,
+    /// Nodes removed by the node-fraction cut.
+    pub dropped_nodes: usize,
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Dense id of a node in the untrimmed graph.
+type NodeId = u32;
+
+/// The untrimmed graph's node table: which node each location line maps to.
+struct NodeTable {
+    infos: Vec<NodeInfo>,
+    /// Node ids of location `l` are `loc_nodes[loc_ends[l-1]..loc_ends[l]]`, in line order
+    /// (innermost inlined callee first).
+    loc_nodes: Vec<NodeId>,
+    loc_ends: Vec<u32>,
+    /// Whether the node ever appears as an inlined (not last) line of a location: only such
+    /// nodes can carry an inline label, so only their caller edges are tracked.
+    ever_inlined: Vec<bool>,
+}
+
+impl NodeTable {
+    fn build(profile: &Profile, opts: &Options) -> NodeTable {
+        let mut ids: FxMap<NodeInfo, NodeId> = FxMap::default();
+        let mut infos: Vec<NodeInfo> = Vec::new();
+        let mut ever_inlined: Vec<bool> = Vec::new();
+        let mut loc_nodes = Vec::with_capacity(profile.locations.len() * 2);
+        let mut loc_ends = Vec::with_capacity(profile.locations.len());
+        let mut files = FileNames::default();
+        for loc in &profile.locations {
+            let lines: &[crate::profile::Line] = if opts.noinlines && loc.lines.len() > 1 {
+                &loc.lines[loc.lines.len() - 1..]
+            } else {
+                &loc.lines
+            };
+            let n = lines.len().max(1);
+            for i in 0..n {
+                let info = node_info(profile, loc, lines.get(i), opts.granularity, &mut files);
+                let id = *ids.entry(info).or_insert_with_key(|info| {
+                    infos.push(info.clone());
+                    ever_inlined.push(false);
+                    (infos.len() - 1) as NodeId
+                });
+                if i + 1 < n {
+                    ever_inlined[id as usize] = true;
+                }
+                loc_nodes.push(id);
+            }
+            loc_ends.push(loc_nodes.len() as u32);
+        }
+        NodeTable {
+            infos,
+            loc_nodes,
+            loc_ends,
+            ever_inlined,
+        }
+    }
+
+    fn nodes_of(&self, loc: usize) -> &[NodeId] {
+        let start = if loc == 0 {
+            0
+        } else {
+            self.loc_ends[loc - 1] as usize
+        };
+        &self.loc_nodes[start..self.loc_ends[loc] as usize]
+    }
+}
+
+/// File names cleaned as pprof cleans them, memoised per raw name.
+#[derive(Default)]
+struct FileNames(HashMap<String, String>);
+
+impl FileNames {
+    fn clean(&mut self, raw: &str) -> String {
+        if let Some(done) = self.0.get(raw) {
+            return done.clone();
+        }
+        let trimmed = trim_path(raw);
+        let cleaned = if trimmed.is_empty() {
+            String::new()
+        } else {
+            go_clean(trimmed)
+        };
+        self.0.insert(raw.to_string(), cleaned.clone());
+        cleaned
+    }
+}
+
+/// pprof's `nodeInfo` after `Aggregate` has zeroed what the granularity does not keep.
+fn node_info(
+    profile: &Profile,
+    loc: &Location,
+    line: Option<&crate::profile::Line>,
+    granularity: Granularity,
+    files: &mut FileNames,
+) -> NodeInfo {
+    let keeps_address = granularity == Granularity::Addresses;
+    let address = if keeps_address { loc.address } else { 0 };
+    let objfile = profile.location_objfile(loc);
+    let Some(line) = line else {
+        return NodeInfo {
+            address,
+            objfile: objfile.to_string(),
+            ..NodeInfo::default()
+        };
+    };
+    let f = profile.function(line.function);
+    let keeps_name = granularity != Granularity::Files;
+    let keeps_file = matches!(
+        granularity,
+        Granularity::FileFunctions
+            | Granularity::Files
+            | Granularity::Lines
+            | Granularity::Addresses
+    );
+    let keeps_line = matches!(granularity, Granularity::Lines | Granularity::Addresses);
+    let name = if keeps_name { profile.str(f.name) } else { "" };
+    let file = if keeps_file {
+        files.clean(profile.str(f.filename))
+    } else {
+        String::new()
+    };
+    // The binary and start line only tell nameless functions apart.
+    let (objfile, start_line) = if name.is_empty() {
+        (objfile.to_string(), f.start_line)
+    } else {
+        (String::new(), 0)
+    };
+    NodeInfo {
+        name: name.to_string(),
+        address,
+        file,
+        start_line,
+        lineno: if keeps_line { line.line } else { 0 },
+        objfile,
+    }
+}
+
+/// pprof's `trimPath` with no -trim_path or -source_path: drops a `/proc/self/cwd/` prefix.
+fn trim_path(path: &str) -> &str {
+    for prefix in ["/proc/self/cwd/./", "/proc/self/cwd/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    path
+}
+
+/// Go's `path.Clean` (what `filepath.Clean` does on Unix).
+pub fn go_clean(path: &str) -> String {
+    if path.is_empty() {
+        return ".".to_string();
+    }
+    let bytes = path.as_bytes();
+    let rooted = bytes[0] == b'/';
+    let n = bytes.len();
+    let mut out: Vec<u8> = Vec::with_capacity(n);
+    let (mut r, mut dotdot) = (0, 0);
+    if rooted {
+        out.push(b'/');
+        r = 1;
+        dotdot = 1;
+    }
+    while r < n {
+        let empty_element = bytes[r] == b'/';
+        let dot_element = bytes[r] == b'.' && (r + 1 == n || bytes[r + 1] == b'/');
+        if empty_element || dot_element {
+            r += 1;
+        } else if bytes[r] == b'.' && bytes[r + 1] == b'.' && (r + 2 == n || bytes[r + 2] == b'/') {
+            r += 2;
+            if out.len() > dotdot {
+                // Back up to the last separator, dropping it with the element.
+                let mut w = out.len() - 1;
+                while w > dotdot && out[w] != b'/' {
+                    w -= 1;
+                }
+                out.truncate(w);
+            } else if !rooted {
+                if !out.is_empty() {
+                    out.push(b'/');
+                }
+                out.extend_from_slice(b"..");
+                dotdot = out.len();
+            }
+        } else {
+            if (rooted && out.len() != 1) || (!rooted && !out.is_empty()) {
+                out.push(b'/');
+            }
+            while r < n && bytes[r] != b'/' {
+                out.push(bytes[r]);
+                r += 1;
+            }
+        }
+    }
+    if out.is_empty() {
+        return ".".to_string();
+    }
+    // Only ASCII separators were added or removed between whole elements.
+    String::from_utf8(out).expect("cleaning a UTF-8 path keeps it UTF-8")
+}
+
+/// Go's `filepath.Base` on Unix.
+pub fn go_base(path: &str) -> &str {
+    if path.is_empty() {
+        return ".";
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/";
+    }
+    match trimmed.rfind('/') {
+        Some(i) => &trimmed[i + 1..],
+        None => trimmed,
+    }
+}
+
+/// Flat and cum per node of the untrimmed graph.
+struct Weights {
+    flat: Vec<i64>,
+    cum: Vec<i64>,
+}
+
+/// Accumulates flat and cum for every node: cum once per sample per node, flat to the
+/// leaf-most frame. Samples whose chosen value is 0 are skipped.
+fn accumulate(profile: &Profile, table: &NodeTable, value_index: usize) -> Weights {
+    let n = table.infos.len();
+    let mut flat = vec![0i64; n];
+    let mut cum = vec![0i64; n];
+    // seen[node] == stamp means the node already got this sample's cum.
+    let mut seen = vec![0u32; n];
+    let samples = &profile.samples;
+    for s in 0..samples.len() {
+        let w = samples.value(s, value_index);
+        if w == 0 {
+            continue;
+        }
+        let stamp = s as u32 + 1;
+        let mut leaf = None;
+        for loc in samples.stack(s).iter().rev() {
+            for &node in table.nodes_of(loc.0 as usize).iter().rev() {
+                let slot = &mut seen[node as usize];
+                if *slot != stamp {
+                    *slot = stamp;
+                    cum[node as usize] = cum[node as usize].wrapping_add(w);
+                }
+                leaf = Some(node);
+            }
+        }
+        if let Some(leaf) = leaf {
+            flat[leaf as usize] = flat[leaf as usize].wrapping_add(w);
+        }
+    }
+    Weights { flat, cum }
+}
+
+/// A caller→callee edge's summed weight and whether every contribution was an inlined call.
+struct Edge {
+    weight: i64,
+    inline: bool,
+    stamp: u32,
+}
+
+/// Labels nodes `(inline)` / `(partial-inline)` from their caller edges, as pprof does after
+/// trimming: edges are rebuilt over the kept nodes only (`kept == None` keeps all), edges
+/// lighter than `edge_cutoff` are ignored.
+fn inline_labels(
+    profile: &Profile,
+    table: &NodeTable,
+    value_index: usize,
+    kept: Option<&[bool]>,
+    edge_cutoff: i64,
+) -> Vec<InlineLabel> {
+    let n = table.infos.len();
+    let mut labels = vec![InlineLabel::None; n];
+    if !table.ever_inlined.iter().any(|&b| b) {
+        return labels;
+    }
+    let is_kept = |node: NodeId| kept.is_none_or(|k| k[node as usize]);
+    let mut edges: FxMap<(NodeId, NodeId), Edge> = FxMap::default();
+    let samples = &profile.samples;
+    for s in 0..samples.len() {
+        let w = samples.value(s, value_index);
+        if w == 0 {
+            continue;
+        }
+        let stamp = s as u32 + 1;
+        let mut parent: Option<NodeId> = None;
+        for loc in samples.stack(s).iter().rev() {
+            let nodes = table.nodes_of(loc.0 as usize);
+            for (i, &node) in nodes.iter().enumerate().rev() {
+                if !is_kept(node) {
+                    continue;
+                }
+                if let Some(p) = parent
+                    && p != node
+                    && table.ever_inlined[node as usize]
+                {
+                    let inlined_here = i + 1 != nodes.len();
+                    let edge = edges.entry((p, node)).or_insert(Edge {
+                        weight: 0,
+                        inline: true,
+                        stamp: 0,
+                    });
+                    if edge.stamp != stamp {
+                        edge.stamp = stamp;
+                        edge.weight = edge.weight.wrapping_add(w);
+                        edge.inline &= inlined_here;
+                    }
+                }
+                parent = Some(node);
+            }
+        }
+    }
+    let mut has_inline = vec![false; n];
+    let mut has_call = vec![false; n];
+    for ((_, dest), edge) in &edges {
+        if edge.weight.unsigned_abs() < edge_cutoff.unsigned_abs() {
+            continue;
+        }
+        if edge.inline {
+            has_inline[*dest as usize] = true;
+        } else {
+            has_call[*dest as usize] = true;
+        }
+    }
+    for i in 0..n {
+        labels[i] = match (has_inline[i], has_call[i]) {
+            (true, true) => InlineLabel::PartialInline,
+            (true, false) => InlineLabel::Inline,
+            _ => InlineLabel::None,
+        };
+    }
+    labels
+}
+
+/// pprof's `int64(float64(x) * fraction)`, made absolute.
+fn cutoff(total: i64, fraction: f64) -> i64 {
+    ((total as f64 * fraction) as i64).wrapping_abs()
+}
+
+impl Graph {
+    /// Builds the `top` graph of sample value `value_index`: all nodes with any weight, cut
+    /// to |cum| ≥ node_fraction × Σflat, sorted, cut to node_count, with inline labels.
+    pub fn build(profile: &Profile, value_index: usize, opts: &Options) -> Graph {
+        let table = NodeTable::build(profile, opts);
+        let weights = accumulate(profile, &table, value_index);
+        let present: Vec<NodeId> = (0..table.infos.len() as NodeId)
+            .filter(|&i| weights.flat[i as usize] != 0 || weights.cum[i as usize] != 0)
+            .collect();
+        let flat_sum = present
+            .iter()
+            .fold(0i64, |acc, &i| acc.wrapping_add(weights.flat[i as usize]));
+        let node_cutoff = cutoff(flat_sum, opts.node_fraction);
+        let edge_cutoff = cutoff(flat_sum, opts.edge_fraction);
+
+        let mut nodes: Vec<Node> = Vec::with_capacity(present.len());
+        let mut ids: Vec<NodeId> = Vec::with_capacity(present.len());
+        let mut dropped_nodes = 0;
+        for &i in &present {
+            let cum = weights.cum[i as usize];
+            if node_cutoff > 0 && cum.unsigned_abs() < node_cutoff.unsigned_abs() {
+                dropped_nodes += 1;
+                continue;
+            }
+            let info = table.infos[i as usize].clone();
+            nodes.push(Node {
+                name: info.printable_name(),
+                info,
+                flat: weights.flat[i as usize],
+                cum,
+                inline: InlineLabel::None,
+            });
+            ids.push(i);
+        }
+        let orig_count = nodes.len();
+        let mut order: Vec<usize> = (0..nodes.len()).collect();
+        sort_nodes(&mut order, &nodes, opts.cum_sort);
+        let mut trimmed = dropped_nodes > 0;
+        if opts.node_count > 0 && order.len() > opts.node_count {
+            order.truncate(opts.node_count);
+            trimmed = true;
+        }
+        // pprof rebuilds the graph from the kept nodes whenever trimming removed any, and the
+        // rebuilt edges skip over the removed nodes.
+        let kept = trimmed.then(|| {
+            let mut kept = vec![false; table.infos.len()];
+            for &k in &order {
+                kept[ids[k] as usize] = true;
+            }
+            kept
+        });
+        let labels = inline_labels(profile, &table, value_index, kept.as_deref(), edge_cutoff);
+        let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+        let nodes = order
+            .iter()
+            .map(|&k| {
+                let mut node = slots[k].take().expect("each node is placed once");
+                node.inline = labels[ids[k] as usize];
+                node
+            })
+            .collect();
+        Graph {
+            nodes,
+            orig_count,
+            dropped_nodes,
+        }
+    }
+
+    /// Σ flat over the shown nodes.
+    pub fn flat_sum(&self) -> i64 {
+        self.nodes
+            .iter()
+            .fold(0i64, |acc, n| acc.wrapping_add(n.flat))
+    }
+}
+
+/// pprof's node order: by |flat| (or |cum|) descending, then printable name, then the other
+/// weight, then Go's `%v` of the node identity.
+fn sort_nodes(order: &mut [usize], nodes: &[Node], cum: bool) {
+    order.sort_by(|&a, &b| {
+        let (l, r) = (&nodes[a], &nodes[b]);
+        let (first_l, first_r, second_l, second_r) = if cum {
+            (l.cum, r.cum, l.flat, r.flat)
+        } else {
+            (l.flat, r.flat, l.cum, r.cum)
+        };
+        first_r
+            .unsigned_abs()
+            .cmp(&first_l.unsigned_abs())
+            .then_with(|| l.name.as_bytes().cmp(r.name.as_bytes()))
+            .then_with(|| second_r.unsigned_abs().cmp(&second_l.unsigned_abs()))
+            .then_with(|| l.info.go_sprint().cmp(&r.info.go_sprint()))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_clean_matches_go() {
+        let cases = [
+            ("", "."),
+            ("abc", "abc"),
+            ("abc/def", "abc/def"),
+            ("a/b/c", "a/b/c"),
+            (".", "."),
+            ("..", ".."),
+            ("../..", "../.."),
+            ("../../abc", "../../abc"),
+            ("/abc", "/abc"),
+            ("/", "/"),
+            ("abc/", "abc"),
+            ("abc/def/", "abc/def"),
+            ("/abc/", "/abc"),
+            ("abc//def//ghi", "abc/def/ghi"),
+            ("//abc", "/abc"),
+            ("///abc", "/abc"),
+            ("//abc//", "/abc"),
+            ("abc//", "abc"),
+            ("abc/./def", "abc/def"),
+            ("/./abc/def", "/abc/def"),
+            ("abc/.", "abc"),
+            ("abc/def/ghi/../jkl", "abc/def/jkl"),
+            ("abc/def/../ghi/../jkl", "abc/jkl"),
+            ("abc/def/..", "abc"),
+            ("abc/def/../..", "."),
+            ("/abc/def/../..", "/"),
+            ("abc/def/../../..", ".."),
+            ("/abc/def/../../..", "/"),
+            ("abc/def/../../../ghi/jkl/../../../mno", "../../mno"),
+            ("/../abc", "/abc"),
+            ("abc/./../def", "def"),
+            ("abc//./../def", "def"),
+            ("abc/../../././../def", "../../def"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(go_clean(input), want, "clean({input:?})");
+        }
+    }
+
+    #[test]
+    fn printable_names() {
+        let info = NodeInfo {
+            name: "main.f".into(),
+            ..NodeInfo::default()
+        };
+        assert_eq!(info.printable_name(), "main.f");
+        let info = NodeInfo {
+            objfile: "/usr/bin/app".into(),
+            ..NodeInfo::default()
+        };
+        assert_eq!(info.printable_name(), "[app]");
+        assert_eq!(NodeInfo::default().printable_name(), "<unknown>");
+        let info = NodeInfo {
+            name: "main.f".into(),
+            address: 0x401000,
+            file: "/src/a.go".into(),
+            lineno: 12,
+            ..NodeInfo::default()
+        };
+        assert_eq!(
+            info.printable_name(),
+            "0000000000401000 main.f /src/a.go:12"
+        );
+    }
+}

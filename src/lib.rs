@@ -1,0 +1,26 @@
+//! profdiff reads pprof `profile.proto` files and prints `top` tables that equal
+//! `go tool pprof`'s, natively and in the browser.
+//!
+//! The pipeline, one module per stage:
+//! bytes → [`decode`] → [`profile::Profile`] → [`top::prepare`] ([`merge`], [`names`], [`prune`])
+//! → [`filter`] → [`graph`] → [`top::TopTable`] → [`report`] (text today).
+//! Everything after decode is pure and deterministic; only decode validates input.
+
+pub mod decode;
+pub mod error;
+pub mod filter;
+mod fxhash;
+pub mod graph;
+pub mod merge;
+pub mod names;
+pub mod profile;
+pub mod proto;
+pub mod prune;
+pub mod report;
+pub mod summary;
+pub mod top;
+pub mod units;
+
+pub use decode::{Limits, decode};
+pub use error::DecodeError;
+pub use profile::Profile;

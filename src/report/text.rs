@@ -1,0 +1,258 @@
+//! pprof-exact text: the header lines and the `top` table as `go tool pprof -top` prints them.
+
+use std::fmt::Write;
+
+use crate::top::{Header, TopTable};
+use crate::units;
+
+/// The whole `-top` output: header lines, column titles and one line per row.
+pub fn top(table: &TopTable) -> String {
+    let mut out = String::new();
+    for line in header_lines(table) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("      flat  flat%   sum%        cum   cum%\n");
+    for row in &table.rows {
+        let inline = row.inline.as_str();
+        let _ = writeln!(
+            out,
+            "{:>10} {} {} {:>10} {}  {}{}{}",
+            row.flat_text,
+            row.flat_pct,
+            row.sum_pct,
+            row.cum_text,
+            row.cum_pct,
+            row.name,
+            if inline.is_empty() { "" } else { " " },
+            inline
+        );
+    }
+    out
+}
+
+/// pprof's `reportLabels` for a full (non-interactive) report.
+pub fn header_lines(table: &TopTable) -> Vec<String> {
+    let mut lines = profile_lines(&table.header, table);
+    if !table.active_filters.is_empty() {
+        lines.push("Active filters:".to_string());
+        for f in &table.active_filters {
+            lines.push(format!("   {}", truncate_filter(f)));
+        }
+    }
+    let flat_sum = table.flat_sum();
+    lines.push(format!(
+        "Showing nodes accounting for {}, {} of {} total",
+        table.format_value(flat_sum),
+        units::percentage(flat_sum, table.total).trim(),
+        table.format_value(table.total)
+    ));
+    if table.total != 0 {
+        if table.dropped_nodes > 0 {
+            let cutoff = ((table.total as f64 * table.node_fraction) as i64).wrapping_abs();
+            lines.push(format!(
+                "Dropped {} {} (cum <= {})",
+                table.dropped_nodes,
+                if table.dropped_nodes > 1 {
+                    "nodes"
+                } else {
+                    "node"
+                },
+                table.format_value(cutoff)
+            ));
+        }
+        let shown = table.rows.len();
+        if shown > 0 && shown < table.orig_count {
+            lines.push(format!(
+                "Showing top {shown} nodes out of {}",
+                table.orig_count
+            ));
+        }
+    }
+    lines
+}
+
+/// pprof's `ProfileLabels`: File, Build ID, comments, Type, Doc, Time, Duration.
+fn profile_lines(h: &Header, table: &TopTable) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !h.file.is_empty() {
+        lines.push(format!("File: {}", h.file));
+    }
+    if !h.build_id.is_empty() {
+        lines.push(format!("Build ID: {}", h.build_id));
+    }
+    lines.extend(h.comments.iter().cloned());
+    if !h.sample_type.is_empty() {
+        lines.push(format!("Type: {}", h.sample_type));
+    }
+    if !h.doc_url.is_empty() {
+        lines.push(format!("Doc: {}", h.doc_url));
+    }
+    if h.time_nanos != 0 {
+        lines.push(format!("Time: {}", format_time(h.time_nanos)));
+    }
+    if h.duration_nanos != 0 {
+        lines.push(duration_line(h.duration_nanos, table));
+    }
+    lines
+}
+
+/// `Duration: 5s, Total samples = 293.50ms ( 5.87%)`; the share of the duration is only
+/// printed for time-valued samples, and the space before it stays either way.
+fn duration_line(duration_nanos: i64, table: &TopTable) -> String {
+    let duration = units::label(duration_nanos, "nanoseconds");
+    let (total_nanos, unit) = units::scale(table.total, &table.sample_unit, "nanoseconds");
+    let ratio = if unit == "ns" && total_nanos != 0.0 {
+        format!(
+            "({})",
+            units::percentage(total_nanos as i64, duration_nanos)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "Duration: {duration}, Total samples = {} {ratio}",
+        table.format_value(table.total)
+    )
+}
+
+/// Filter values over 80 bytes are cut, as pprof cuts them (on a character boundary here).
+fn truncate_filter(f: &str) -> String {
+    if f.len() <= 80 {
+        return f.to_string();
+    }
+    let mut end = 80;
+    while !f.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &f[..end])
+}
+
+/// A profile time in current pprof's layout, `2006-01-02 15:04:05 MST`, in UTC.
+pub fn format_time(nanos: i64) -> String {
+    let secs = nanos.div_euclid(1_000_000_000);
+    let days = secs.div_euclid(86_400);
+    let in_day = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// `profdiff info`: one profile's overview.
+pub fn summary(file: &str, s: &crate::summary::Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "File: {file}");
+    if !s.main_binary.is_empty() {
+        let _ = writeln!(out, "Main binary: {}", s.main_binary);
+    }
+    if !s.build_id.is_empty() {
+        let _ = writeln!(out, "Build ID: {}", s.build_id);
+    }
+    out.push_str("Sample types:\n");
+    for t in &s.sample_types {
+        let _ = writeln!(
+            out,
+            "  {:<28} total {} ({}){}",
+            format!("{}/{}", t.ty, t.unit),
+            units::label(t.total, &t.unit),
+            t.total,
+            if t.is_default { "  [default]" } else { "" }
+        );
+    }
+    if !s.period_type.is_empty() || s.period != 0 {
+        let _ = writeln!(
+            out,
+            "Period: {} {}/{} ({})",
+            s.period,
+            s.period_type,
+            s.period_unit,
+            units::label(s.period, &s.period_unit)
+        );
+    }
+    if s.time_nanos != 0 {
+        let _ = writeln!(out, "Time: {}", format_time(s.time_nanos));
+    }
+    if s.duration_nanos != 0 {
+        let _ = writeln!(
+            out,
+            "Duration: {}",
+            units::label(s.duration_nanos, "nanoseconds")
+        );
+    }
+    if !s.doc_url.is_empty() {
+        let _ = writeln!(out, "Doc: {}", s.doc_url);
+    }
+    for c in &s.comments {
+        let _ = writeln!(out, "Comment: {c}");
+    }
+    let _ = writeln!(out, "Samples: {}", s.n_samples);
+    let _ = writeln!(out, "Locations: {}", s.n_locations);
+    let _ = writeln!(out, "Functions: {}", s.n_functions);
+    let _ = writeln!(out, "Mappings: {}", s.n_mappings);
+    if s.label_keys.is_empty() {
+        out.push_str("Label keys: none\n");
+    } else {
+        out.push_str("Label keys:\n");
+        for k in &s.label_keys {
+            if k.numeric && k.values.is_empty() {
+                let _ = writeln!(out, "  {} (numeric)", k.key);
+            } else {
+                let more = if k.values.len() >= crate::summary::MAX_LABEL_VALUES {
+                    ", …"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "  {}{}: {}{more}",
+                    k.key,
+                    if k.numeric {
+                        " (numeric and string)"
+                    } else {
+                        ""
+                    },
+                    k.values.join(", ")
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_use_current_pprof_layout_in_utc() {
+        assert_eq!(
+            format_time(1_700_000_000_000_000_000),
+            "2023-11-14 22:13:20 UTC"
+        );
+        assert_eq!(format_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_time(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(
+            format_time(951_782_400_000_000_000),
+            "2000-02-29 00:00:00 UTC"
+        );
+    }
+}
