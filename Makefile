@@ -11,14 +11,14 @@ EXAMPLE_B := examples/gateway-b.pb.gz
 
 ## run: build the CLI and show the bundled example (the page replaces this once it lands)
 run: build
-	@echo "== profdiff top $(EXAMPLE_A) (instance A)"
-	@$(PROFDIFF) top --nodecount=15 $(EXAMPLE_A)
+	@echo "== profdiff top $(EXAMPLE_B) (instance B, top 12)"
+	@$(PROFDIFF) top --nodecount=12 $(EXAMPLE_B)
 	@echo
-	@echo "== profdiff top $(EXAMPLE_B) (instance B)"
-	@$(PROFDIFF) top --nodecount=15 $(EXAMPLE_B)
+	@echo "== profdiff diff $(EXAMPLE_A) $(EXAMPLE_B) (what grew from A to B, top 12)"
+	@$(PROFDIFF) diff --nodecount=12 $(EXAMPLE_A) $(EXAMPLE_B)
 	@echo
-	@echo "== profdiff top --diff-base=$(EXAMPLE_A) $(EXAMPLE_B) (what grew from A to B)"
-	@$(PROFDIFF) top --nodecount=15 --diff-base=$(EXAMPLE_A) $(EXAMPLE_B)
+	@echo "== profdiff paths $(EXAMPLE_A) $(EXAMPLE_B) (the call paths that carry it)"
+	@$(PROFDIFF) paths --top=3 $(EXAMPLE_A) $(EXAMPLE_B)
 
 ## test: every test: formatting and lints, Rust unit tests, pprof golden conformance, CLI
 test: setup-rust lint unit

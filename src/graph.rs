@@ -582,6 +582,68 @@ impl Graph {
     }
 }
 
+/// The call tree of a profile: one node per distinct path from a root frame, with the weight
+/// of the samples that pass through it (`cum`) and that end at it (`flat`). Index 0 is a
+/// virtual root above all stacks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallTree {
+    pub nodes: Vec<TreeNode>,
+}
+
+/// One path of a [`CallTree`]: its last frame and where it hangs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreeNode {
+    /// Printable name of the last frame.
+    pub name: String,
+    /// Index of the parent path; the virtual root is its own parent.
+    pub parent: u32,
+    pub cum: i64,
+    pub flat: i64,
+}
+
+impl CallTree {
+    /// Builds the call tree of sample value `value_index` with the frames of `opts`'s
+    /// granularity (inlined frames included unless `opts.noinlines`).
+    pub fn build(profile: &Profile, value_index: usize, opts: &Options) -> CallTree {
+        let table = NodeTable::build(profile, opts);
+        let names: Vec<String> = table.infos.iter().map(NodeInfo::printable_name).collect();
+        let mut nodes = vec![TreeNode {
+            name: String::new(),
+            parent: 0,
+            cum: 0,
+            flat: 0,
+        }];
+        let mut children: FxMap<(u32, NodeId), u32> = FxMap::default();
+        let samples = &profile.samples;
+        for s in 0..samples.len() {
+            let w = samples.value(s, value_index);
+            if w == 0 {
+                continue;
+            }
+            nodes[0].cum = nodes[0].cum.wrapping_add(w);
+            let mut at = 0u32;
+            for loc in samples.stack(s).iter().rev() {
+                for &frame in table.nodes_of(loc.0 as usize).iter().rev() {
+                    at = *children.entry((at, frame)).or_insert_with(|| {
+                        nodes.push(TreeNode {
+                            name: names[frame as usize].clone(),
+                            parent: at,
+                            cum: 0,
+                            flat: 0,
+                        });
+                        (nodes.len() - 1) as u32
+                    });
+                    let node = &mut nodes[at as usize];
+                    node.cum = node.cum.wrapping_add(w);
+                }
+            }
+            let leaf = &mut nodes[at as usize];
+            leaf.flat = leaf.flat.wrapping_add(w);
+        }
+        CallTree { nodes }
+    }
+}
+
 /// pprof's node order: by |flat| (or |cum|) descending, then printable name, then the other
 /// weight, then Go's `%v` of the node identity.
 fn sort_nodes(order: &mut [usize], nodes: &[Node], cum: bool) {

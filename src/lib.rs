@@ -6,10 +6,13 @@
 //! → [`filter`] → [`graph`] → [`top::TopTable`] → [`report`] (text today).
 //! Everything after decode is pure and deterministic; only decode validates input.
 
+pub mod compare;
 pub mod decode;
+pub mod encode;
 pub mod error;
 pub mod filter;
 mod fxhash;
+pub mod gate;
 pub mod graph;
 pub mod merge;
 pub mod names;

@@ -36,12 +36,18 @@ pub fn merge(mut profiles: Vec<Profile>) -> Result<Profile, MergeError> {
     if profiles.is_empty() {
         return Err(MergeError::Nothing);
     }
-    if profiles.len() > 1 {
-        compatibilize_sample_types(&mut profiles)?;
-    }
-    scale_to_common_units(&mut profiles)?;
-    check_identical_types(&profiles)?;
+    make_comparable(&mut profiles)?;
     Ok(Merger::run(&profiles))
+}
+
+/// Brings profiles to the same sample types (matched by name, in the first profile's order)
+/// and units (the finest of each family), as pprof does before merging them.
+pub fn make_comparable(profiles: &mut [Profile]) -> Result<(), MergeError> {
+    if profiles.len() > 1 {
+        compatibilize_sample_types(profiles)?;
+    }
+    scale_to_common_units(profiles)?;
+    check_identical_types(profiles)
 }
 
 /// After scaling, pprof's `Merge` still wants identical period and sample types.

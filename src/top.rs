@@ -71,20 +71,23 @@ pub enum PrepareError {
     NormalizeWithoutBase,
 }
 
-/// Like [`prepare`], subtracting `base` first as pprof's `-base` / `-diff_base` do: the
-/// base's values are negated (after marking them `pprof::base=true` for `-diff_base`) and
-/// merged with the sources, so identical stacks cancel.
+/// Like [`prepare`], subtracting `base` first as pprof's `-base` / `-diff_base` do.
 pub fn prepare_with_base(
     sources: Vec<Profile>,
     base: Option<Base>,
     raw_names: bool,
 ) -> Result<Profile, PrepareError> {
-    let merge_side = |profiles: Vec<Profile>, err: fn(MergeError) -> PrepareError| {
-        merge::merge(profiles).map_err(err)
-    };
-    let mut profile = merge_side(sources, PrepareError::Sources)?;
+    let profile = combine(sources, base)?;
+    Ok(finish(profile, raw_names))
+}
+
+/// Merges the sources and, given a base, subtracts it: the base's values are negated (after
+/// marking them `pprof::base=true` for `-diff_base`) and merged with the sources, so identical
+/// stacks cancel. The result is what pprof would write with `-proto`.
+pub fn combine(sources: Vec<Profile>, base: Option<Base>) -> Result<Profile, PrepareError> {
+    let mut profile = merge::merge(sources).map_err(PrepareError::Sources)?;
     if let Some(base) = base {
-        let mut base_profile = merge_side(base.profiles, PrepareError::Bases)?;
+        let mut base_profile = merge::merge(base.profiles).map_err(PrepareError::Bases)?;
         if base.mode == BaseMode::Compare {
             merge::mark_as_diff_base(&mut base_profile);
         }
@@ -95,13 +98,19 @@ pub fn prepare_with_base(
         merge::scale_samples(&mut base_profile, &negate);
         profile = merge::merge(vec![profile, base_profile]).map_err(PrepareError::Combine)?;
     }
+    Ok(profile)
+}
+
+/// What pprof does to a fetched profile before reporting: its default name simplification
+/// (unless `raw_names`) and the profile's own drop_frames.
+pub fn finish(mut profile: Profile, raw_names: bool) -> Profile {
     if !raw_names {
         names::simplify(&mut profile);
     }
-    if let Some(pruned) = prune::remove_uninteresting(&profile) {
-        profile = pruned;
+    match prune::remove_uninteresting(&profile) {
+        Some(pruned) => pruned,
+        None => profile,
     }
-    Ok(profile)
 }
 
 /// The profile-level lines above the table.
@@ -167,8 +176,22 @@ impl TopTable {
     }
 }
 
-/// Computes the `top` table of a prepared profile.
-pub fn top(profile: &Profile, opts: &Options) -> Result<TopTable, TopError> {
+/// One profile reduced to a graph: what `top` prints and what `compare` lines up.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub header: Header,
+    /// The chosen sample type's position and unit.
+    pub sample_index: usize,
+    pub sample_unit: String,
+    /// Σ|value| before filtering, as pprof's report total.
+    pub total: i64,
+    pub graph: Graph,
+    pub warnings: Vec<String>,
+}
+
+/// Chooses the sample value, takes the total, filters and builds the graph of a prepared
+/// profile.
+pub fn analyze(profile: &Profile, opts: &Options) -> Result<Analysis, TopError> {
     let index = sample_index_by_name(profile, &opts.sample_index)?;
     let sample_type = &profile.sample_types[index];
     let total = report_total(profile, index);
@@ -176,10 +199,24 @@ pub fn top(profile: &Profile, opts: &Options) -> Result<TopTable, TopError> {
     let filters = Filters::compile(&opts.filters, &mut warnings)?;
     let filtered = filters.apply(profile, &mut warnings);
     let graph = Graph::build(&filtered, index, &opts.graph);
-    let output_unit = select_output_unit(&graph, total, &sample_type.unit);
-    let format = |v: i64| units::scaled_label(v, &sample_type.unit, &output_unit);
+    Ok(Analysis {
+        header: header(profile, &sample_type.ty),
+        sample_index: index,
+        sample_unit: sample_type.unit.clone(),
+        total,
+        graph,
+        warnings,
+    })
+}
+
+/// Computes the `top` table of a prepared profile.
+pub fn top(profile: &Profile, opts: &Options) -> Result<TopTable, TopError> {
+    let a = analyze(profile, opts)?;
+    let output_unit = select_output_unit(&a.graph, a.total, &a.sample_unit);
+    let format = |v: i64| units::scaled_label(v, &a.sample_unit, &output_unit);
     let mut running = 0i64;
-    let rows = graph
+    let rows = a
+        .graph
         .nodes
         .iter()
         .map(|n| {
@@ -191,23 +228,23 @@ pub fn top(profile: &Profile, opts: &Options) -> Result<TopTable, TopError> {
                 cum: n.cum,
                 flat_text: format(n.flat),
                 cum_text: format(n.cum),
-                flat_pct: units::percentage(n.flat, total),
-                sum_pct: units::percentage(running, total),
-                cum_pct: units::percentage(n.cum, total),
+                flat_pct: units::percentage(n.flat, a.total),
+                sum_pct: units::percentage(running, a.total),
+                cum_pct: units::percentage(n.cum, a.total),
             }
         })
         .collect();
     Ok(TopTable {
-        header: header(profile, &sample_type.ty),
-        sample_unit: sample_type.unit.clone(),
+        header: a.header,
+        sample_unit: a.sample_unit,
         output_unit,
-        total,
+        total: a.total,
         rows,
         active_filters: opts.filters.active(),
         node_fraction: opts.graph.node_fraction,
-        dropped_nodes: graph.dropped_nodes,
-        orig_count: graph.orig_count,
-        warnings,
+        dropped_nodes: a.graph.dropped_nodes,
+        orig_count: a.graph.orig_count,
+        warnings: a.warnings,
     })
 }
 
@@ -261,17 +298,21 @@ fn select_output_unit(graph: &Graph, total: i64, sample_unit: &str) -> String {
     if graph.nodes.is_empty() {
         return "minimum".to_string();
     }
-    let mut min_value = 0i64;
-    for n in &graph.nodes {
-        let mut node_min = n.flat.wrapping_abs();
-        if node_min == 0 {
-            node_min = n.cum.wrapping_abs();
+    let smallest = graph.nodes.iter().map(|n| {
+        let flat = n.flat.wrapping_abs();
+        if flat == 0 {
+            n.cum.wrapping_abs()
+        } else {
+            flat
         }
-        if node_min > 0 && (min_value == 0 || node_min < min_value) {
-            min_value = node_min;
-        }
-    }
-    let max_value = total;
+    });
+    output_unit(smallest, total, sample_unit)
+}
+
+/// The one unit a table is printed in, from its nonzero cell magnitudes and its largest value
+/// (pprof's rule, shared by the comparison tables).
+pub fn output_unit(values: impl Iterator<Item = i64>, max_value: i64, sample_unit: &str) -> String {
+    let mut min_value = values.filter(|&v| v > 0).min().unwrap_or(0);
     if min_value == 0 {
         min_value = max_value;
     }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::compare::{Comparison, Paths, Side};
 use crate::top::{Header, TopTable};
 use crate::units;
 
@@ -234,6 +235,139 @@ pub fn summary(file: &str, s: &crate::summary::Summary) -> String {
                 );
             }
         }
+    }
+    out
+}
+
+/// The lines above the comparison table: each side's files, type, time and total, Δtotal.
+pub fn diff_header_lines(c: &Comparison, a_files: &[String], b_files: &[String]) -> Vec<String> {
+    let mut lines = side_lines(&c.a, &c.b, a_files, b_files, &c.sample_type);
+    lines.push(format!(
+        "Δtotal: {} ({})",
+        c.delta_total_text, c.delta_total_pct_text
+    ));
+    if c.normalized {
+        lines.push("A was scaled to B's total before comparing (--normalize)".to_string());
+    }
+    push_filters(&mut lines, &c.active_filters);
+    lines.push(format!(
+        "Showing {} of {} rows{}",
+        c.rows.len(),
+        c.orig_count + c.dropped_rows,
+        if c.dropped_rows > 0 {
+            format!(
+                "; dropped {} with cum below the node fraction on both sides",
+                c.dropped_rows
+            )
+        } else {
+            String::new()
+        }
+    ));
+    lines
+}
+
+fn side_lines(
+    a: &Side,
+    b: &Side,
+    a_files: &[String],
+    b_files: &[String],
+    sample_type: &str,
+) -> Vec<String> {
+    let describe = |tag: &str, s: &Side, files: &[String]| {
+        let mut line = format!("{tag}: {}", files.join(" "));
+        line.push_str(&format!(" (Type: {sample_type}"));
+        if s.header.time_nanos != 0 {
+            line.push_str(&format!(", Time: {}", format_time(s.header.time_nanos)));
+        }
+        if s.header.duration_nanos != 0 {
+            line.push_str(&format!(
+                ", Duration: {}",
+                units::label(s.header.duration_nanos, "nanoseconds")
+            ));
+        }
+        line.push_str(&format!(", Total: {})", s.total_text));
+        line
+    };
+    vec![describe("A", a, a_files), describe("B", b, b_files)]
+}
+
+fn push_filters(lines: &mut Vec<String>, filters: &[String]) {
+    if !filters.is_empty() {
+        lines.push("Active filters (both sides):".to_string());
+        for f in filters {
+            lines.push(format!("   {}", truncate_filter(f)));
+        }
+    }
+}
+
+/// `profdiff diff`: the header lines and one aligned row per node.
+pub fn diff(c: &Comparison, a_files: &[String], b_files: &[String]) -> String {
+    let mut out = String::new();
+    for line in diff_header_lines(c, a_files, b_files) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{:>10} {:>10} {:>11} {:>9} {:>10} {:>10} {:>11}  {:<6}  name",
+        "A flat", "B flat", "Δflat", "Δ%", "A cum", "B cum", "Δcum", "status"
+    );
+    for r in &c.rows {
+        let _ = writeln!(
+            out,
+            "{:>10} {:>10} {:>11} {:>9} {:>10} {:>10} {:>11}  {:<6}  {}",
+            r.a_flat_text,
+            r.b_flat_text,
+            r.delta_flat_text,
+            r.delta_pct_text,
+            r.a_cum_text,
+            r.b_cum_text,
+            r.delta_cum_text,
+            r.status.as_str(),
+            r.name
+        );
+    }
+    out
+}
+
+/// The lines above the growth paths.
+pub fn paths_header_lines(p: &Paths, a_files: &[String], b_files: &[String]) -> Vec<String> {
+    let mut lines = side_lines(&p.a, &p.b, a_files, b_files, &p.sample_type);
+    lines.push(format!(
+        "Δtotal: {} ({})",
+        p.delta_total_text, p.delta_total_pct_text
+    ));
+    if p.normalized {
+        lines.push("A was scaled to B's total before comparing (--normalize)".to_string());
+    }
+    push_filters(&mut lines, &p.active_filters);
+    let ranked = p.nodes.iter().filter(|n| n.rank.is_some()).count();
+    lines.push(format!(
+        "Top {ranked} call paths by the change of the samples ending on them; shared prefixes folded, #N marks the end of path N"
+    ));
+    lines
+}
+
+/// `profdiff paths`: the folded tree of the top paths, one frame per line.
+pub fn paths(p: &Paths, a_files: &[String], b_files: &[String]) -> String {
+    let mut out = String::new();
+    for line in paths_header_lines(p, a_files, b_files) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{:>11} {:>10} {:>10}  path", "Δ", "A", "B");
+    for n in &p.nodes {
+        let rank = n.rank.map(|r| format!("  #{r}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:>11} {:>10} {:>10}  {}{}{}",
+            n.delta_text,
+            n.a_text,
+            n.b_text,
+            "  ".repeat(n.depth),
+            n.name,
+            rank
+        );
     }
     out
 }

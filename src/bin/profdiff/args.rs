@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand};
 
 use profdiff::filter::Expressions;
 use profdiff::graph::{self, Granularity};
-use profdiff::top;
+use profdiff::report::Format;
+use profdiff::{compare, top};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -24,8 +25,66 @@ pub struct Cli {
 pub enum Command {
     /// Print the top table of one or more profiles (merged), as `go tool pprof -top` does.
     Top(Box<TopArgs>),
+    /// Compare A (baseline) with B: A, B and Δ per node, with a status (GREW, SHRANK, NEW,
+    /// GONE, SAME).
+    Diff(Box<DiffArgs>),
+    /// Rank the call paths that carry the change from A to B, folded by shared prefix.
+    Paths(Box<PathsArgs>),
     /// Describe a profile: sample types with totals, period, time, duration, sizes, labels.
     Info(InfoArgs),
+}
+
+/// The two sides of a comparison.
+#[derive(Args, Debug)]
+pub struct SidesArgs {
+    /// A then B, when neither -a nor -b is given.
+    pub files: Vec<PathBuf>,
+    /// A baseline profile; repeat to merge several.
+    #[arg(short = 'a', long = "a")]
+    pub a: Vec<PathBuf>,
+    /// A new profile; repeat to merge several.
+    #[arg(short = 'b', long = "b")]
+    pub b: Vec<PathBuf>,
+    /// Scale A so that each sample type sums to B's before comparing.
+    #[arg(long)]
+    pub normalize: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub sides: SidesArgs,
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
+    /// Also write the merged diff profile (A negated and labelled pprof::base=true, then B),
+    /// which `go tool pprof -top FILE` reads back to the same table as -diff_base.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Exit 3 when the change meets a condition, e.g. 'total>+10%' or
+    /// "'compress/flate.NewWriter'>+1MB" (see the README for the grammar).
+    #[arg(long = "fail-if")]
+    pub fail_if: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PathsArgs {
+    #[command(flatten)]
+    pub sides: SidesArgs,
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// How many call paths to rank.
+    #[arg(long = "top", default_value_t = 10)]
+    pub top_n: usize,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Args, Debug)]
@@ -47,6 +106,9 @@ pub struct TopArgs {
     /// Scale the profiles to the base's total before subtracting.
     #[arg(long)]
     pub normalize: bool,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
     #[command(flatten)]
     pub table: TableArgs,
     #[command(flatten)]
@@ -124,6 +186,11 @@ pub struct InputArgs {
     pub max_size: u64,
 }
 
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_name(s)
+        .ok_or_else(|| format!("unknown format {s:?}: use text, markdown, csv or json"))
+}
+
 fn parse_granularity(s: &str) -> Result<Granularity, String> {
     Granularity::from_name(s).ok_or_else(|| {
         format!(
@@ -177,6 +244,16 @@ impl From<&TableArgs> for top::Options {
                 tagfocus: a.tagfocus.clone(),
                 tagignore: a.tagignore.clone(),
             },
+        }
+    }
+}
+
+impl From<&TableArgs> for compare::SortBy {
+    fn from(a: &TableArgs) -> compare::SortBy {
+        if a.cum {
+            compare::SortBy::DeltaCum
+        } else {
+            compare::SortBy::DeltaFlat
         }
     }
 }

@@ -5,13 +5,13 @@
 mod args;
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, InfoArgs, TopArgs};
-use profdiff::{Limits, Profile, report, summary, top};
+use args::{Cli, Command, DiffArgs, InfoArgs, PathsArgs, SidesArgs, TopArgs};
+use profdiff::{Limits, Profile, compare, gate, report, summary, top};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
             eprintln!("profdiff: {message}");
             ExitCode::from(1)
         }
+        Err(Failure::Gate) => ExitCode::from(3),
     }
 }
 
@@ -29,6 +30,8 @@ fn main() -> ExitCode {
 enum Failure {
     Message(String),
     BrokenPipe,
+    /// A --fail-if condition held (already reported).
+    Gate,
 }
 
 impl From<io::Error> for Failure {
@@ -44,6 +47,8 @@ impl From<io::Error> for Failure {
 fn run(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Top(a) => run_top(a),
+        Command::Diff(a) => run_diff(a),
+        Command::Paths(a) => run_paths(a),
         Command::Info(a) => run_info(a),
     }
 }
@@ -60,10 +65,145 @@ fn run_top(a: &TopArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Message(e.to_string()))?;
     let table = top::top(&prepared, &top::Options::from(&a.table))
         .map_err(|e| Failure::Message(e.to_string()))?;
-    for w in &table.warnings {
+    print_warnings(&table.warnings);
+    write_stdout(&report::top(&table, a.format))
+}
+
+fn print_warnings(warnings: &[String]) {
+    for w in warnings {
         eprintln!("{w}");
     }
-    write_stdout(&report::text::top(&table))
+}
+
+/// A comparison's two sides, loaded and prepared, with their file names.
+struct Sides {
+    a: Profile,
+    b: Profile,
+    a_files: Vec<String>,
+    b_files: Vec<String>,
+}
+
+fn load_sides(s: &SidesArgs, raw_names: bool, limits: &Limits) -> Result<Sides, Failure> {
+    let (a_paths, b_paths) = match (s.a.is_empty() && s.b.is_empty(), s.files.as_slice()) {
+        (true, [a, b]) => (vec![a.clone()], vec![b.clone()]),
+        (true, _) => {
+            return Err(Failure::Message(
+                "give two profiles, A then B, or -a A... -b B...".to_string(),
+            ));
+        }
+        (false, []) if !s.a.is_empty() && !s.b.is_empty() => (s.a.clone(), s.b.clone()),
+        (false, _) => {
+            return Err(Failure::Message(
+                "with -a/-b give both sides and no other files".to_string(),
+            ));
+        }
+    };
+    let side = |paths: &[PathBuf], tag: &str| -> Result<Profile, Failure> {
+        let profiles = paths
+            .iter()
+            .map(|p| load(p, limits))
+            .collect::<Result<Vec<_>, _>>()?;
+        top::prepare(profiles, raw_names).map_err(|e| Failure::Message(format!("{tag}: {e}")))
+    };
+    let names = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect();
+    Ok(Sides {
+        a: side(&a_paths, "A")?,
+        b: side(&b_paths, "B")?,
+        a_files: names(&a_paths),
+        b_files: names(&b_paths),
+    })
+}
+
+fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
+    let limits = Limits::from(&a.input);
+    let conditions = a
+        .fail_if
+        .as_deref()
+        .map(gate::parse)
+        .transpose()
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    let sides = load_sides(&a.sides, a.table.raw_names, &limits)?;
+    let opts = compare::Options {
+        top: top::Options::from(&a.table),
+        normalize: a.sides.normalize,
+        sort: compare::SortBy::from(&a.table),
+    };
+    let cmp =
+        compare::compare(&sides.a, &sides.b, &opts).map_err(|e| Failure::Message(e.to_string()))?;
+    print_warnings(&cmp.warnings);
+    write_stdout(&report::diff(
+        &cmp,
+        &sides.a_files,
+        &sides.b_files,
+        a.format,
+    ))?;
+    if let Some(path) = &a.output {
+        write_diff_profile(a, path, &limits)?;
+    }
+    if let Some(conditions) = conditions {
+        // Every node counts for the gate, not only the rows shown.
+        let mut all = opts.clone();
+        all.top.graph.node_fraction = 0.0;
+        all.top.graph.node_count = 0;
+        let full = compare::compare(&sides.a, &sides.b, &all)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        let trips =
+            gate::evaluate(&conditions, &full).map_err(|e| Failure::Message(e.to_string()))?;
+        if !trips.is_empty() {
+            for t in &trips {
+                eprintln!(
+                    "profdiff: --fail-if tripped: {}: {}",
+                    t.condition, t.observed
+                );
+            }
+            return Err(Failure::Gate);
+        }
+    }
+    Ok(())
+}
+
+/// Writes pprof's -diff_base profile of the two sides (before name simplification, which
+/// pprof applies when it reads the file).
+fn write_diff_profile(a: &DiffArgs, path: &Path, limits: &Limits) -> Result<(), Failure> {
+    let (a_paths, b_paths) = if a.sides.a.is_empty() {
+        (
+            vec![a.sides.files[0].clone()],
+            vec![a.sides.files[1].clone()],
+        )
+    } else {
+        (a.sides.a.clone(), a.sides.b.clone())
+    };
+    let decode_all = |paths: &[PathBuf]| -> Result<Vec<Profile>, Failure> {
+        paths.iter().map(|p| load(p, limits)).collect()
+    };
+    let base = top::Base {
+        profiles: decode_all(&a_paths)?,
+        mode: top::BaseMode::Compare,
+        normalize: a.sides.normalize,
+    };
+    let merged = top::combine(decode_all(&b_paths)?, Some(base))
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    std::fs::write(path, profdiff::encode::encode_gzip(&merged)).map_err(|e| {
+        Failure::Message(format!(
+            "{}: cannot write: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })
+}
+
+fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
+    let limits = Limits::from(&a.input);
+    let sides = load_sides(&a.sides, a.table.raw_names, &limits)?;
+    let opts = compare::PathOptions {
+        top: top::Options::from(&a.table),
+        normalize: a.sides.normalize,
+        top_n: a.top_n,
+    };
+    let p =
+        compare::paths(&sides.a, &sides.b, &opts).map_err(|e| Failure::Message(e.to_string()))?;
+    print_warnings(&p.warnings);
+    write_stdout(&report::paths(&p, &sides.a_files, &sides.b_files, a.format))
 }
 
 /// The `--base` / `--diff-base` profiles, decoded, with the mode they ask for.

@@ -1,0 +1,599 @@
+//! Two profiles side by side: A (the baseline) and B (the new one). Nodes are lined up by
+//! printable name at the chosen granularity, never by ids or addresses, and each row carries
+//! A, B and Δ for flat and cum with a status: grew, shrank, new (only in B), gone (only in A),
+//! same. Growth paths rank whole root→leaf call paths by the Δ they carry.
+//!
+//! The inputs are never mutated: each side is analysed on its own, with the same options, and
+//! the comparison is a new value.
+
+use std::collections::HashMap;
+
+use crate::filter::Filters;
+use crate::graph::{CallTree, Granularity};
+use crate::merge::{self, MergeError};
+use crate::profile::Profile;
+use crate::top::{self, Analysis, Header, TopError};
+use crate::units;
+
+/// What a row's Δ says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    Grew,
+    Shrank,
+    /// Only in B.
+    New,
+    /// Only in A.
+    Gone,
+    Same,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Grew => "GREW",
+            Status::Shrank => "SHRANK",
+            Status::New => "NEW",
+            Status::Gone => "GONE",
+            Status::Same => "SAME",
+        }
+    }
+}
+
+/// The order of comparison rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// |Δflat| descending.
+    #[default]
+    DeltaFlat,
+    /// |Δcum| descending.
+    DeltaCum,
+}
+
+/// Options of a comparison: the `top` options applied to both sides alike, plus its own.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Options {
+    /// Sample index, granularity, filters; the node fraction decides which rows are shown
+    /// (a row stays when its cum on either side reaches that share of the larger total);
+    /// the node count caps the rows after sorting.
+    pub top: top::Options,
+    /// Scale A so that each sample type sums to B's before comparing.
+    pub normalize: bool,
+    pub sort: SortBy,
+}
+
+/// Why two profiles cannot be compared.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompareError {
+    #[error("A and B cannot be compared: {0}")]
+    Incompatible(MergeError),
+    #[error("A: {0}")]
+    A(TopError),
+    #[error("B: {0}")]
+    B(TopError),
+}
+
+/// One side's header facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Side {
+    pub header: Header,
+    pub total: i64,
+    pub total_text: String,
+}
+
+/// One row of the comparison table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffRow {
+    pub name: String,
+    pub a_flat: i64,
+    pub b_flat: i64,
+    pub a_cum: i64,
+    pub b_cum: i64,
+    pub status: Status,
+    pub a_flat_text: String,
+    pub b_flat_text: String,
+    pub delta_flat_text: String,
+    /// Δflat relative to A's flat: `+12.50%`, `-100%`, `new` when A's flat is 0.
+    pub delta_pct_text: String,
+    pub a_cum_text: String,
+    pub b_cum_text: String,
+    pub delta_cum_text: String,
+}
+
+impl DiffRow {
+    pub fn delta_flat(&self) -> i64 {
+        self.b_flat.wrapping_sub(self.a_flat)
+    }
+
+    pub fn delta_cum(&self) -> i64 {
+        self.b_cum.wrapping_sub(self.a_cum)
+    }
+}
+
+/// The comparison table of A and B.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub a: Side,
+    pub b: Side,
+    pub sample_type: String,
+    pub sample_unit: String,
+    pub output_unit: String,
+    pub delta_total: i64,
+    pub delta_total_text: String,
+    /// Δtotal relative to A's total, or `new`.
+    pub delta_total_pct_text: String,
+    /// Whether A was scaled to B's total first.
+    pub normalized: bool,
+    pub rows: Vec<DiffRow>,
+    /// Rows left out by the node fraction.
+    pub dropped_rows: usize,
+    /// Rows before the node count cut.
+    pub orig_count: usize,
+    pub active_filters: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Makes A and B comparable as pprof makes profiles mergeable: sample types matched by name
+/// (those of A's order kept when present in both), units of one family brought to the finer
+/// one, period types checked. With `normalize`, A is scaled to B's sums.
+pub fn align(
+    a: &Profile,
+    b: &Profile,
+    normalize: bool,
+) -> Result<(Profile, Profile), CompareError> {
+    let mut pair = vec![a.clone(), b.clone()];
+    merge::make_comparable(&mut pair).map_err(CompareError::Incompatible)?;
+    let b = pair.pop().expect("two profiles");
+    let mut a = pair.pop().expect("two profiles");
+    if normalize {
+        merge::normalize(&mut a, &b).map_err(CompareError::Incompatible)?;
+    }
+    Ok((a, b))
+}
+
+/// Compares two prepared profiles (see [`top::prepare`]).
+pub fn compare(a: &Profile, b: &Profile, opts: &Options) -> Result<Comparison, CompareError> {
+    let (a, b) = align(a, b, opts.normalize)?;
+    let a_an = top::analyze(&a, &full_graph(&opts.top)).map_err(CompareError::A)?;
+    // B is analysed with A's chosen type, by name, so that both sides show the same thing.
+    let mut b_opts = full_graph(&opts.top);
+    b_opts.sample_index = a.sample_types[a_an.sample_index].ty.clone();
+    let b_an = top::analyze(&b, &b_opts).map_err(CompareError::B)?;
+    Ok(build(&a_an, &b_an, opts))
+}
+
+/// The options with trimming off: rows are cut on the comparison, not per side.
+fn full_graph(opts: &top::Options) -> top::Options {
+    let mut o = opts.clone();
+    o.graph.node_fraction = 0.0;
+    o.graph.node_count = 0;
+    o.graph.cum_sort = false;
+    o
+}
+
+/// Per printable name: (flat, cum). Nodes sharing a name (possible at `files` granularity)
+/// are added up.
+fn by_name(an: &Analysis) -> HashMap<&str, (i64, i64)> {
+    let mut map: HashMap<&str, (i64, i64)> = HashMap::with_capacity(an.graph.nodes.len());
+    for n in &an.graph.nodes {
+        let e = map.entry(n.name.as_str()).or_default();
+        e.0 = e.0.wrapping_add(n.flat);
+        e.1 = e.1.wrapping_add(n.cum);
+    }
+    map
+}
+
+fn build(a: &Analysis, b: &Analysis, opts: &Options) -> Comparison {
+    let (a_nodes, b_nodes) = (by_name(a), by_name(b));
+    let mut names: Vec<&str> = a_nodes.keys().copied().collect();
+    names.extend(b_nodes.keys().filter(|k| !a_nodes.contains_key(*k)));
+    let max_total = a.total.max(b.total);
+    let cutoff = ((max_total as f64 * opts.top.graph.node_fraction) as i64).wrapping_abs();
+    let mut rows = Vec::with_capacity(names.len());
+    let mut dropped_rows = 0;
+    for name in names {
+        let (a_flat, a_cum) = a_nodes.get(name).copied().unwrap_or_default();
+        let (b_flat, b_cum) = b_nodes.get(name).copied().unwrap_or_default();
+        if a_cum.unsigned_abs().max(b_cum.unsigned_abs()) < cutoff.unsigned_abs() {
+            dropped_rows += 1;
+            continue;
+        }
+        rows.push(RawRow {
+            name: name.to_string(),
+            a_flat,
+            b_flat,
+            a_cum,
+            b_cum,
+            in_a: a_nodes.contains_key(name),
+            in_b: b_nodes.contains_key(name),
+        });
+    }
+    sort_rows(&mut rows, opts.sort);
+    let orig_count = rows.len();
+    if opts.top.graph.node_count > 0 {
+        rows.truncate(opts.top.graph.node_count);
+    }
+
+    let unit = &a.sample_unit;
+    let cells = rows.iter().flat_map(|r| {
+        [
+            r.a_flat,
+            r.b_flat,
+            r.a_cum,
+            r.b_cum,
+            r.b_flat.wrapping_sub(r.a_flat),
+        ]
+        .map(i64::wrapping_abs)
+    });
+    let output_unit = top::output_unit(cells, max_total, unit);
+    let fmt = |v: i64| units::scaled_label(v, unit, &output_unit);
+    let signed = |v: i64| signed_label(v, unit, &output_unit);
+    let delta_total = b.total.wrapping_sub(a.total);
+    Comparison {
+        a: side(a, &fmt),
+        b: side(b, &fmt),
+        sample_type: a.header.sample_type.clone(),
+        sample_unit: unit.clone(),
+        delta_total,
+        delta_total_text: signed(delta_total),
+        delta_total_pct_text: relative_change(delta_total, a.total),
+        normalized: opts.normalize,
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                let delta_flat = r.b_flat.wrapping_sub(r.a_flat);
+                let delta_cum = r.b_cum.wrapping_sub(r.a_cum);
+                DiffRow {
+                    status: status(&r, delta_flat, delta_cum, opts.sort),
+                    a_flat_text: fmt(r.a_flat),
+                    b_flat_text: fmt(r.b_flat),
+                    delta_flat_text: signed(delta_flat),
+                    delta_pct_text: relative_change(delta_flat, r.a_flat),
+                    a_cum_text: fmt(r.a_cum),
+                    b_cum_text: fmt(r.b_cum),
+                    delta_cum_text: signed(delta_cum),
+                    name: r.name,
+                    a_flat: r.a_flat,
+                    b_flat: r.b_flat,
+                    a_cum: r.a_cum,
+                    b_cum: r.b_cum,
+                }
+            })
+            .collect(),
+        output_unit,
+        dropped_rows,
+        orig_count,
+        active_filters: opts.top.filters.active(),
+        warnings: a
+            .warnings
+            .iter()
+            .map(|w| format!("A: {w}"))
+            .chain(b.warnings.iter().map(|w| format!("B: {w}")))
+            .collect(),
+    }
+}
+
+struct RawRow {
+    name: String,
+    a_flat: i64,
+    b_flat: i64,
+    a_cum: i64,
+    b_cum: i64,
+    in_a: bool,
+    in_b: bool,
+}
+
+fn side(an: &Analysis, fmt: &dyn Fn(i64) -> String) -> Side {
+    Side {
+        header: an.header.clone(),
+        total: an.total,
+        total_text: fmt(an.total),
+    }
+}
+
+/// NEW / GONE by presence; otherwise the sign of the sort key's Δ (the other Δ when it is 0).
+fn status(r: &RawRow, delta_flat: i64, delta_cum: i64, sort: SortBy) -> Status {
+    match (r.in_a, r.in_b) {
+        (false, true) => Status::New,
+        (true, false) => Status::Gone,
+        _ => {
+            let (first, second) = match sort {
+                SortBy::DeltaFlat => (delta_flat, delta_cum),
+                SortBy::DeltaCum => (delta_cum, delta_flat),
+            };
+            let delta = if first != 0 { first } else { second };
+            match delta.signum() {
+                1 => Status::Grew,
+                -1 => Status::Shrank,
+                _ => Status::Same,
+            }
+        }
+    }
+}
+
+/// By |Δ| of the sort key, then |Δ| of the other, then name.
+fn sort_rows(rows: &mut [RawRow], sort: SortBy) {
+    rows.sort_by(|l, r| {
+        let key = |x: &RawRow| {
+            let flat = x.b_flat.wrapping_sub(x.a_flat).unsigned_abs();
+            let cum = x.b_cum.wrapping_sub(x.a_cum).unsigned_abs();
+            match sort {
+                SortBy::DeltaFlat => (flat, cum),
+                SortBy::DeltaCum => (cum, flat),
+            }
+        };
+        key(r).cmp(&key(l)).then_with(|| l.name.cmp(&r.name))
+    });
+}
+
+/// A signed value in the table's unit: `+1.50MB`, `-512kB`, `0`.
+pub fn signed_label(v: i64, from: &str, to: &str) -> String {
+    let text = units::scaled_label(v, from, to);
+    if v > 0 && text != "0" {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// Δ relative to the baseline: `+25%`, `-100%`, `0%`, or `new` when the baseline is 0.
+pub fn relative_change(delta: i64, base: i64) -> String {
+    if base == 0 {
+        return if delta == 0 {
+            "0%".to_string()
+        } else {
+            "new".to_string()
+        };
+    }
+    let pct = delta as f64 / base.unsigned_abs() as f64 * 100.0;
+    let text = format!("{pct:+.2}");
+    let text = text.strip_suffix(".00").unwrap_or(&text);
+    if text == "+0" || text == "-0" {
+        "0%".to_string()
+    } else {
+        format!("{text}%")
+    }
+}
+
+/// Options of the growth-path view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathOptions {
+    /// Sample index and filters (granularity is always functions).
+    pub top: top::Options,
+    pub normalize: bool,
+    /// How many leaf paths to rank.
+    pub top_n: usize,
+}
+
+impl Default for PathOptions {
+    fn default() -> PathOptions {
+        PathOptions {
+            top: top::Options::default(),
+            normalize: false,
+            top_n: 10,
+        }
+    }
+}
+
+/// One line of the folded path tree: a frame with the weight of every sample that reached
+/// it along this exact path, in A and in B.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathNode {
+    pub name: String,
+    /// Depth below the root frame (0 for root frames).
+    pub depth: usize,
+    pub a: i64,
+    pub b: i64,
+    pub a_text: String,
+    pub b_text: String,
+    pub delta_text: String,
+    /// Rank (1-based) when the path ends here and is one of the ranked paths.
+    pub rank: Option<usize>,
+}
+
+impl PathNode {
+    pub fn delta(&self) -> i64 {
+        self.b.wrapping_sub(self.a)
+    }
+}
+
+/// Growth paths: the top paths by |Δ| of the samples that end on them, folded into a tree of
+/// their shared prefixes, depth-first, children by |Δ|.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paths {
+    pub a: Side,
+    pub b: Side,
+    pub sample_type: String,
+    pub output_unit: String,
+    pub delta_total_text: String,
+    pub delta_total_pct_text: String,
+    pub normalized: bool,
+    pub nodes: Vec<PathNode>,
+    pub active_filters: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Ranks call paths by the Δ they carry.
+pub fn paths(a: &Profile, b: &Profile, opts: &PathOptions) -> Result<Paths, CompareError> {
+    let (a, b) = align(a, b, opts.normalize)?;
+    let mut top_opts = opts.top.clone();
+    top_opts.graph.granularity = Granularity::Functions;
+    let graph_opts = top_opts.graph.clone();
+    let a_an = top::analyze(&a, &full_graph(&top_opts)).map_err(CompareError::A)?;
+    let mut b_opts = full_graph(&top_opts);
+    b_opts.sample_index = a.sample_types[a_an.sample_index].ty.clone();
+    let b_an = top::analyze(&b, &b_opts).map_err(CompareError::B)?;
+
+    // The warnings of filtering were collected by the analyses above.
+    let filters = Filters::compile(&top_opts.filters, &mut Vec::new())
+        .map_err(|e| CompareError::A(TopError::Filter(e)))?;
+    let tree_of = |p: &Profile, an: &Analysis| {
+        let filtered = filters.apply(p, &mut Vec::new());
+        CallTree::build(&filtered, an.sample_index, &graph_opts)
+    };
+    let a_tree = tree_of(&a, &a_an);
+    let b_tree = tree_of(&b, &b_an);
+    let mut warnings: Vec<String> = a_an.warnings.iter().map(|w| format!("A: {w}")).collect();
+    warnings.extend(b_an.warnings.iter().map(|w| format!("B: {w}")));
+
+    let joined = JoinedTree::join(&a_tree, &b_tree);
+    let ranked = joined.rank_leaves(opts.top_n);
+    let unit = a_an.sample_unit.clone();
+    let max_total = a_an.total.max(b_an.total);
+    let shown = joined.fold(&ranked);
+    let cells = shown
+        .iter()
+        .flat_map(|&(i, _)| [joined.a[i], joined.b[i]].map(i64::wrapping_abs));
+    let output_unit = top::output_unit(cells, max_total, &unit);
+    let fmt = |v: i64| units::scaled_label(v, &unit, &output_unit);
+    let nodes = shown
+        .iter()
+        .map(|&(i, depth)| PathNode {
+            name: joined.names[i].clone(),
+            depth,
+            a: joined.a[i],
+            b: joined.b[i],
+            a_text: fmt(joined.a[i]),
+            b_text: fmt(joined.b[i]),
+            delta_text: signed_label(joined.b[i].wrapping_sub(joined.a[i]), &unit, &output_unit),
+            rank: ranked.iter().position(|&r| r == i).map(|p| p + 1),
+        })
+        .collect();
+    let delta_total = b_an.total.wrapping_sub(a_an.total);
+    Ok(Paths {
+        a: side(&a_an, &fmt),
+        b: side(&b_an, &fmt),
+        sample_type: a_an.header.sample_type.clone(),
+        delta_total_text: signed_label(delta_total, &unit, &output_unit),
+        delta_total_pct_text: relative_change(delta_total, a_an.total),
+        output_unit,
+        normalized: opts.normalize,
+        nodes,
+        active_filters: opts.top.filters.active(),
+        warnings,
+    })
+}
+
+/// The union of two call trees, matched by frame names along each path.
+struct JoinedTree {
+    names: Vec<String>,
+    parent: Vec<usize>,
+    children: Vec<Vec<usize>>,
+    /// Weight through the path in A and B (tree cum).
+    a: Vec<i64>,
+    b: Vec<i64>,
+    /// Weight ending at the path in A and B (tree flat).
+    a_self: Vec<i64>,
+    b_self: Vec<i64>,
+}
+
+impl JoinedTree {
+    fn join(a: &CallTree, b: &CallTree) -> JoinedTree {
+        let mut t = JoinedTree {
+            names: vec![String::new()],
+            parent: vec![0],
+            children: vec![Vec::new()],
+            a: vec![0],
+            b: vec![0],
+            a_self: vec![0],
+            b_self: vec![0],
+        };
+        let mut index: HashMap<(usize, &str), usize> = HashMap::new();
+        for (tree, is_a) in [(a, true), (b, false)] {
+            // Tree nodes come after their parents, so one pass maps every node.
+            let mut joined_of = vec![0usize; tree.nodes.len()];
+            for (i, n) in tree.nodes.iter().enumerate().skip(1) {
+                let parent = joined_of[n.parent as usize];
+                let j = *index.entry((parent, n.name.as_str())).or_insert_with(|| {
+                    t.names.push(n.name.clone());
+                    t.parent.push(parent);
+                    t.children.push(Vec::new());
+                    t.a.push(0);
+                    t.b.push(0);
+                    t.a_self.push(0);
+                    t.b_self.push(0);
+                    let j = t.names.len() - 1;
+                    t.children[parent].push(j);
+                    j
+                });
+                joined_of[i] = j;
+                if is_a {
+                    t.a[j] = t.a[j].wrapping_add(n.cum);
+                    t.a_self[j] = t.a_self[j].wrapping_add(n.flat);
+                } else {
+                    t.b[j] = t.b[j].wrapping_add(n.cum);
+                    t.b_self[j] = t.b_self[j].wrapping_add(n.flat);
+                }
+            }
+        }
+        t
+    }
+
+    /// The `n` paths whose own samples changed most, by |Δ|, then by name path.
+    fn rank_leaves(&self, n: usize) -> Vec<usize> {
+        let mut leaves: Vec<usize> = (1..self.names.len())
+            .filter(|&i| self.b_self[i] != self.a_self[i])
+            .collect();
+        leaves.sort_by(|&l, &r| {
+            let d = |i: usize| self.b_self[i].wrapping_sub(self.a_self[i]).unsigned_abs();
+            d(r).cmp(&d(l)).then_with(|| l.cmp(&r))
+        });
+        leaves.truncate(n);
+        leaves
+    }
+
+    /// The ranked paths and all their prefixes, depth-first, children by |Δ| then name.
+    fn fold(&self, ranked: &[usize]) -> Vec<(usize, usize)> {
+        let mut keep = vec![false; self.names.len()];
+        for &leaf in ranked {
+            let mut at = leaf;
+            while at != 0 && !keep[at] {
+                keep[at] = true;
+                at = self.parent[at];
+            }
+        }
+        let mut out = Vec::new();
+        // An explicit stack, not recursion: stacks can be hundreds of thousands deep.
+        let mut stack: Vec<(usize, usize)> = self
+            .sorted_children(0, &keep)
+            .into_iter()
+            .rev()
+            .map(|c| (c, 0))
+            .collect();
+        while let Some((node, depth)) = stack.pop() {
+            out.push((node, depth));
+            for c in self.sorted_children(node, &keep).into_iter().rev() {
+                stack.push((c, depth + 1));
+            }
+        }
+        out
+    }
+
+    fn sorted_children(&self, node: usize, keep: &[bool]) -> Vec<usize> {
+        let mut kids: Vec<usize> = self.children[node]
+            .iter()
+            .copied()
+            .filter(|&c| keep[c])
+            .collect();
+        kids.sort_by(|&l, &r| {
+            let d = |i: usize| self.b[i].wrapping_sub(self.a[i]).unsigned_abs();
+            d(r).cmp(&d(l))
+                .then_with(|| self.names[l].cmp(&self.names[r]))
+        });
+        kids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_changes() {
+        assert_eq!(relative_change(50, 200), "+25%");
+        assert_eq!(relative_change(-200, 200), "-100%");
+        assert_eq!(relative_change(1, 3), "+33.33%");
+        assert_eq!(relative_change(5, 0), "new");
+        assert_eq!(relative_change(0, 0), "0%");
+        assert_eq!(relative_change(0, 7), "0%");
+    }
+}

@@ -1,0 +1,318 @@
+//! The JSON shape of every report: what `--format=json` prints and what the page receives.
+//! These are the crate's only serializable types. Raw numbers sit next to the strings the text
+//! report prints, so a consumer can sort by the numbers and show the strings without computing
+//! anything. Field names are camelCase; any change to them bumps `SCHEMA_VERSION`.
+
+use serde::Serialize;
+
+use crate::compare::{Comparison, DiffRow, PathNode, Paths, Side};
+use crate::report::text;
+use crate::top::{Header, Row, TopTable};
+
+/// Version of the JSON shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Pretty-printed JSON with a trailing newline.
+pub fn to_string<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("report types always serialize");
+    s.push('\n');
+    s
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderDto {
+    pub file: String,
+    pub build_id: String,
+    pub comments: Vec<String>,
+    pub sample_type: String,
+    pub doc_url: String,
+    /// Nanoseconds since the epoch, 0 when unknown.
+    pub time_nanos: i64,
+    /// `2006-01-02 15:04:05 UTC`, or "" when unknown.
+    pub time: String,
+    pub duration_nanos: i64,
+    /// Auto-scaled, e.g. `5s`, or "".
+    pub duration: String,
+}
+
+impl HeaderDto {
+    fn new(h: &Header) -> HeaderDto {
+        HeaderDto {
+            file: h.file.clone(),
+            build_id: h.build_id.clone(),
+            comments: h.comments.clone(),
+            sample_type: h.sample_type.clone(),
+            doc_url: h.doc_url.clone(),
+            time_nanos: h.time_nanos,
+            time: if h.time_nanos != 0 {
+                text::format_time(h.time_nanos)
+            } else {
+                String::new()
+            },
+            duration_nanos: h.duration_nanos,
+            duration: if h.duration_nanos != 0 {
+                crate::units::label(h.duration_nanos, "nanoseconds")
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+/// One `top` row: raw values and pprof's cells.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TopRowDto {
+    pub name: String,
+    /// `(inline)`, `(partial-inline)` or "".
+    pub inline: String,
+    pub flat: i64,
+    pub cum: i64,
+    pub flat_text: String,
+    pub flat_pct: String,
+    pub sum_pct: String,
+    pub cum_text: String,
+    pub cum_pct: String,
+}
+
+impl TopRowDto {
+    fn new(r: &Row) -> TopRowDto {
+        TopRowDto {
+            name: r.name.clone(),
+            inline: r.inline.as_str().to_string(),
+            flat: r.flat,
+            cum: r.cum,
+            flat_text: r.flat_text.clone(),
+            flat_pct: r.flat_pct.trim().to_string(),
+            sum_pct: r.sum_pct.trim().to_string(),
+            cum_text: r.cum_text.clone(),
+            cum_pct: r.cum_pct.trim().to_string(),
+        }
+    }
+}
+
+/// `profdiff top --format=json`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TopReport {
+    pub schema_version: u32,
+    pub kind: &'static str,
+    pub header: HeaderDto,
+    /// pprof's header lines, exactly as the text report prints them.
+    pub lines: Vec<String>,
+    pub sample_unit: String,
+    pub output_unit: String,
+    pub total: i64,
+    pub total_text: String,
+    pub rows: Vec<TopRowDto>,
+    pub active_filters: Vec<String>,
+    pub warnings: Vec<String>,
+    /// The whole text report, as `profdiff top` prints it.
+    pub text: String,
+}
+
+impl TopReport {
+    pub fn new(t: &TopTable) -> TopReport {
+        TopReport {
+            schema_version: SCHEMA_VERSION,
+            kind: "top",
+            header: HeaderDto::new(&t.header),
+            lines: text::header_lines(t),
+            sample_unit: t.sample_unit.clone(),
+            output_unit: t.output_unit.clone(),
+            total: t.total,
+            total_text: t.format_value(t.total),
+            rows: t.rows.iter().map(TopRowDto::new).collect(),
+            active_filters: t.active_filters.clone(),
+            warnings: t.warnings.clone(),
+            text: text::top(t),
+        }
+    }
+}
+
+/// One side of a comparison.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SideDto {
+    pub files: Vec<String>,
+    pub header: HeaderDto,
+    pub total: i64,
+    pub total_text: String,
+}
+
+impl SideDto {
+    fn new(s: &Side, files: &[String]) -> SideDto {
+        SideDto {
+            files: files.to_vec(),
+            header: HeaderDto::new(&s.header),
+            total: s.total,
+            total_text: s.total_text.clone(),
+        }
+    }
+}
+
+/// One comparison row.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffRowDto {
+    pub name: String,
+    pub a_flat: i64,
+    pub b_flat: i64,
+    pub delta_flat: i64,
+    pub a_cum: i64,
+    pub b_cum: i64,
+    pub delta_cum: i64,
+    /// `GREW`, `SHRANK`, `NEW` (only in B), `GONE` (only in A) or `SAME`.
+    pub status: &'static str,
+    pub a_flat_text: String,
+    pub b_flat_text: String,
+    pub delta_flat_text: String,
+    pub delta_pct_text: String,
+    pub a_cum_text: String,
+    pub b_cum_text: String,
+    pub delta_cum_text: String,
+}
+
+impl DiffRowDto {
+    fn new(r: &DiffRow) -> DiffRowDto {
+        DiffRowDto {
+            name: r.name.clone(),
+            a_flat: r.a_flat,
+            b_flat: r.b_flat,
+            delta_flat: r.delta_flat(),
+            a_cum: r.a_cum,
+            b_cum: r.b_cum,
+            delta_cum: r.delta_cum(),
+            status: r.status.as_str(),
+            a_flat_text: r.a_flat_text.clone(),
+            b_flat_text: r.b_flat_text.clone(),
+            delta_flat_text: r.delta_flat_text.clone(),
+            delta_pct_text: r.delta_pct_text.clone(),
+            a_cum_text: r.a_cum_text.clone(),
+            b_cum_text: r.b_cum_text.clone(),
+            delta_cum_text: r.delta_cum_text.clone(),
+        }
+    }
+}
+
+/// `profdiff diff --format=json`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffReport {
+    pub schema_version: u32,
+    pub kind: &'static str,
+    pub a: SideDto,
+    pub b: SideDto,
+    pub sample_type: String,
+    pub sample_unit: String,
+    pub output_unit: String,
+    pub delta_total: i64,
+    pub delta_total_text: String,
+    pub delta_total_pct_text: String,
+    pub normalized: bool,
+    pub lines: Vec<String>,
+    pub rows: Vec<DiffRowDto>,
+    pub dropped_rows: usize,
+    pub active_filters: Vec<String>,
+    pub warnings: Vec<String>,
+    pub text: String,
+}
+
+impl DiffReport {
+    pub fn new(c: &Comparison, a_files: &[String], b_files: &[String]) -> DiffReport {
+        DiffReport {
+            schema_version: SCHEMA_VERSION,
+            kind: "diff",
+            a: SideDto::new(&c.a, a_files),
+            b: SideDto::new(&c.b, b_files),
+            sample_type: c.sample_type.clone(),
+            sample_unit: c.sample_unit.clone(),
+            output_unit: c.output_unit.clone(),
+            delta_total: c.delta_total,
+            delta_total_text: c.delta_total_text.clone(),
+            delta_total_pct_text: c.delta_total_pct_text.clone(),
+            normalized: c.normalized,
+            lines: text::diff_header_lines(c, a_files, b_files),
+            rows: c.rows.iter().map(DiffRowDto::new).collect(),
+            dropped_rows: c.dropped_rows,
+            active_filters: c.active_filters.clone(),
+            warnings: c.warnings.clone(),
+            text: text::diff(c, a_files, b_files),
+        }
+    }
+}
+
+/// One line of the folded path tree.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PathNodeDto {
+    pub name: String,
+    pub depth: usize,
+    pub a: i64,
+    pub b: i64,
+    pub delta: i64,
+    pub a_text: String,
+    pub b_text: String,
+    pub delta_text: String,
+    /// 1-based rank when a ranked path ends here.
+    pub rank: Option<usize>,
+}
+
+impl PathNodeDto {
+    fn new(n: &PathNode) -> PathNodeDto {
+        PathNodeDto {
+            name: n.name.clone(),
+            depth: n.depth,
+            a: n.a,
+            b: n.b,
+            delta: n.delta(),
+            a_text: n.a_text.clone(),
+            b_text: n.b_text.clone(),
+            delta_text: n.delta_text.clone(),
+            rank: n.rank,
+        }
+    }
+}
+
+/// `profdiff paths --format=json`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PathsReport {
+    pub schema_version: u32,
+    pub kind: &'static str,
+    pub a: SideDto,
+    pub b: SideDto,
+    pub sample_type: String,
+    pub output_unit: String,
+    pub delta_total_text: String,
+    pub delta_total_pct_text: String,
+    pub normalized: bool,
+    pub lines: Vec<String>,
+    /// Depth-first; a node's children follow it with `depth + 1`.
+    pub nodes: Vec<PathNodeDto>,
+    pub active_filters: Vec<String>,
+    pub warnings: Vec<String>,
+    pub text: String,
+}
+
+impl PathsReport {
+    pub fn new(p: &Paths, a_files: &[String], b_files: &[String]) -> PathsReport {
+        PathsReport {
+            schema_version: SCHEMA_VERSION,
+            kind: "paths",
+            a: SideDto::new(&p.a, a_files),
+            b: SideDto::new(&p.b, b_files),
+            sample_type: p.sample_type.clone(),
+            output_unit: p.output_unit.clone(),
+            delta_total_text: p.delta_total_text.clone(),
+            delta_total_pct_text: p.delta_total_pct_text.clone(),
+            normalized: p.normalized,
+            lines: text::paths_header_lines(p, a_files, b_files),
+            nodes: p.nodes.iter().map(PathNodeDto::new).collect(),
+            active_filters: p.active_filters.clone(),
+            warnings: p.warnings.clone(),
+            text: text::paths(p, a_files, b_files),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Every report as a plain table of cells (title lines, column names, rows), the one shape the
+//! Markdown and CSV renderings are written from. Cells hold the values as the text report
+//! prints them; CSV adds the raw numbers after them.
+
+use crate::compare::{Comparison, Paths};
+use crate::report::text;
+use crate::top::TopTable;
+
+/// A report as lines of context and a grid of cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub title_lines: Vec<String>,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    /// Raw numbers per row, for CSV, named by `raw_columns`.
+    pub raw_columns: Vec<&'static str>,
+    pub raw_rows: Vec<Vec<i64>>,
+}
+
+impl Table {
+    pub fn from_top(t: &TopTable) -> Table {
+        Table {
+            title_lines: text::header_lines(t),
+            columns: vec!["flat", "flat%", "sum%", "cum", "cum%", "name", "inline"],
+            rows: t
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.flat_text.clone(),
+                        r.flat_pct.trim().to_string(),
+                        r.sum_pct.trim().to_string(),
+                        r.cum_text.clone(),
+                        r.cum_pct.trim().to_string(),
+                        r.name.clone(),
+                        r.inline.as_str().to_string(),
+                    ]
+                })
+                .collect(),
+            raw_columns: vec!["flat_value", "cum_value"],
+            raw_rows: t.rows.iter().map(|r| vec![r.flat, r.cum]).collect(),
+        }
+    }
+
+    pub fn from_diff(c: &Comparison, a_files: &[String], b_files: &[String]) -> Table {
+        Table {
+            title_lines: text::diff_header_lines(c, a_files, b_files),
+            columns: vec![
+                "name", "A flat", "B flat", "Δflat", "Δ%", "A cum", "B cum", "Δcum", "status",
+            ],
+            rows: c
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.name.clone(),
+                        r.a_flat_text.clone(),
+                        r.b_flat_text.clone(),
+                        r.delta_flat_text.clone(),
+                        r.delta_pct_text.clone(),
+                        r.a_cum_text.clone(),
+                        r.b_cum_text.clone(),
+                        r.delta_cum_text.clone(),
+                        r.status.as_str().to_string(),
+                    ]
+                })
+                .collect(),
+            raw_columns: vec!["a_flat_value", "b_flat_value", "a_cum_value", "b_cum_value"],
+            raw_rows: c
+                .rows
+                .iter()
+                .map(|r| vec![r.a_flat, r.b_flat, r.a_cum, r.b_cum])
+                .collect(),
+        }
+    }
+
+    pub fn from_paths(p: &Paths, a_files: &[String], b_files: &[String]) -> Table {
+        Table {
+            title_lines: text::paths_header_lines(p, a_files, b_files),
+            columns: vec!["rank", "depth", "path", "A", "B", "Δ"],
+            rows: p
+                .nodes
+                .iter()
+                .map(|n| {
+                    vec![
+                        n.rank.map(|r| r.to_string()).unwrap_or_default(),
+                        n.depth.to_string(),
+                        format!("{}{}", "  ".repeat(n.depth), n.name),
+                        n.a_text.clone(),
+                        n.b_text.clone(),
+                        n.delta_text.clone(),
+                    ]
+                })
+                .collect(),
+            raw_columns: vec!["a_value", "b_value"],
+            raw_rows: p.nodes.iter().map(|n| vec![n.a, n.b]).collect(),
+        }
+    }
+}
+
+/// GitHub-flavoured Markdown: the title lines as a code block (they are pprof's text), then
+/// the table.
+pub fn markdown(t: &Table) -> String {
+    let mut out = String::new();
+    if !t.title_lines.is_empty() {
+        out.push_str("```\n");
+        for l in &t.title_lines {
+            out.push_str(l);
+            out.push('\n');
+        }
+        out.push_str("```\n\n");
+    }
+    let escape = |s: &str| s.replace('\\', "\\\\").replace('|', "\\|");
+    out.push('|');
+    for c in &t.columns {
+        out.push_str(&format!(" {} |", escape(c)));
+    }
+    out.push_str("\n|");
+    for c in &t.columns {
+        let numeric = !matches!(*c, "name" | "path" | "inline" | "status");
+        out.push_str(if numeric { " ---: |" } else { " --- |" });
+    }
+    out.push('\n');
+    for row in &t.rows {
+        out.push('|');
+        for cell in row {
+            // Leading spaces (path indentation) would be eaten by Markdown: use no-break spaces.
+            let indent = cell.len() - cell.trim_start_matches(' ').len();
+            let cell = format!("{}{}", "\u{a0}".repeat(indent), &cell[indent..]);
+            out.push_str(&format!(" {} |", escape(&cell)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// RFC 4180 CSV: one header line, then the cells and the raw numbers of each row.
+pub fn csv(t: &Table) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    let header: Vec<String> = t
+        .columns
+        .iter()
+        .chain(&t.raw_columns)
+        .map(|c| field(c))
+        .collect();
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for (cells, raw) in t.rows.iter().zip(&t.raw_rows) {
+        let mut line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+        line.extend(raw.iter().map(i64::to_string));
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
