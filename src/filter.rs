@@ -4,6 +4,7 @@
 //! A location matches a regex when one of its lines' function name or file name matches, or
 //! when its mapping's file does.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use regex::Regex;
@@ -111,8 +112,12 @@ impl Filters {
     }
 
     /// Applies the filters to a copy of `profile`, pushing pprof's "matched no samples"
-    /// warnings.
-    pub fn apply(&self, profile: &Profile, warnings: &mut Vec<String>) -> Profile {
+    /// warnings. With no filter set nothing that a report shows can change (pprof would only
+    /// drop samples with empty stacks), so the profile is borrowed as it is.
+    pub fn apply<'p>(&self, profile: &'p Profile, warnings: &mut Vec<String>) -> Cow<'p, Profile> {
+        if self.is_empty() {
+            return Cow::Borrowed(profile);
+        }
         let mut p = profile.clone();
         self.filter_by_name(&mut p, warnings);
         if let Some(rx) = &self.show_from {
@@ -122,7 +127,17 @@ impl Filters {
         if self.tagfocus.is_some() || self.tagignore.is_some() {
             self.filter_by_tag(&mut p, warnings);
         }
-        p
+        Cow::Owned(p)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.focus.is_none()
+            && self.ignore.is_none()
+            && self.hide.is_none()
+            && self.show.is_none()
+            && self.show_from.is_none()
+            && self.tagfocus.is_none()
+            && self.tagignore.is_none()
     }
 
     /// pprof's `FilterSamplesByName`. It runs even with no expression set, and then drops

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use crate::fxhash::FxHasher;
-use crate::profile::{Location, Profile};
+use crate::profile::Profile;
 
 /// What one node stands for, pprof's `-granularity`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -188,26 +188,82 @@ struct NodeTable {
 }
 
 impl NodeTable {
+    /// Maps every location line to its node. Identity is computed on integers (canonical
+    /// string ids), and the `NodeInfo` strings are built once per node.
     fn build(profile: &Profile, opts: &Options) -> NodeTable {
-        let mut ids: FxMap<NodeInfo, NodeId> = FxMap::default();
-        let mut infos: Vec<NodeInfo> = Vec::new();
+        let g = opts.granularity;
+        let keeps_name = g != Granularity::Files;
+        let keeps_file = g != Granularity::Functions;
+        let keeps_line = matches!(g, Granularity::Lines | Granularity::Addresses);
+        let mut strings = Canon::default();
+        let objfiles: Vec<u32> = profile
+            .mappings
+            .iter()
+            .map(|m| strings.intern(&m.file))
+            .collect();
+        // (name, file) of each function, computed when first seen.
+        let mut functions: Vec<Option<(u32, u32)>> = vec![None; profile.functions.len()];
+        let mut ids: FxMap<NodeKey, NodeId> = FxMap::default();
+        let mut keys: Vec<NodeKey> = Vec::new();
         let mut ever_inlined: Vec<bool> = Vec::new();
         let mut loc_nodes = Vec::with_capacity(profile.locations.len() * 2);
         let mut loc_ends = Vec::with_capacity(profile.locations.len());
-        let mut files = FileNames::default();
         for loc in &profile.locations {
             let lines: &[crate::profile::Line] = if opts.noinlines && loc.lines.len() > 1 {
                 &loc.lines[loc.lines.len() - 1..]
             } else {
                 &loc.lines
             };
+            let address = if g == Granularity::Addresses {
+                loc.address
+            } else {
+                0
+            };
+            let objfile = loc.mapping.map_or(0, |m| objfiles[m.0 as usize]);
             let n = lines.len().max(1);
             for i in 0..n {
-                let info = node_info(profile, loc, lines.get(i), opts.granularity, &mut files);
-                let id = *ids.entry(info).or_insert_with_key(|info| {
-                    infos.push(info.clone());
+                let key = match lines.get(i) {
+                    None => NodeKey {
+                        address,
+                        objfile,
+                        ..NodeKey::default()
+                    },
+                    Some(line) => {
+                        let f = profile.function(line.function);
+                        let (name, file) =
+                            *functions[line.function.0 as usize].get_or_insert_with(|| {
+                                let name = if keeps_name {
+                                    strings.intern(profile.str(f.name))
+                                } else {
+                                    0
+                                };
+                                let file = if keeps_file {
+                                    strings.intern_file(profile.str(f.filename))
+                                } else {
+                                    0
+                                };
+                                (name, file)
+                            });
+                        // The binary and start line only tell nameless functions apart.
+                        let (objfile, start_line) = if name == 0 {
+                            (objfile, f.start_line)
+                        } else {
+                            (0, 0)
+                        };
+                        NodeKey {
+                            name,
+                            file,
+                            objfile,
+                            address,
+                            start_line,
+                            lineno: if keeps_line { line.line } else { 0 },
+                        }
+                    }
+                };
+                let id = *ids.entry(key).or_insert_with(|| {
+                    keys.push(key);
                     ever_inlined.push(false);
-                    (infos.len() - 1) as NodeId
+                    (keys.len() - 1) as NodeId
                 });
                 if i + 1 < n {
                     ever_inlined[id as usize] = true;
@@ -216,6 +272,17 @@ impl NodeTable {
             }
             loc_ends.push(loc_nodes.len() as u32);
         }
+        let infos = keys
+            .iter()
+            .map(|k| NodeInfo {
+                name: strings.get(k.name).to_string(),
+                address: k.address,
+                file: strings.get(k.file).to_string(),
+                start_line: k.start_line,
+                lineno: k.lineno,
+                objfile: strings.get(k.objfile).to_string(),
+            })
+            .collect();
         NodeTable {
             infos,
             loc_nodes,
@@ -234,73 +301,66 @@ impl NodeTable {
     }
 }
 
-/// File names cleaned as pprof cleans them, memoised per raw name.
-#[derive(Default)]
-struct FileNames(HashMap<String, String>);
+/// A node's identity in integers: canonical string ids (0 is "") and numbers. Two nodes are
+/// the same node exactly when their `NodeInfo`s are equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct NodeKey {
+    name: u32,
+    file: u32,
+    objfile: u32,
+    address: u64,
+    start_line: i64,
+    lineno: i64,
+}
 
-impl FileNames {
-    fn clean(&mut self, raw: &str) -> String {
-        if let Some(done) = self.0.get(raw) {
-            return done.clone();
-        }
-        let trimmed = trim_path(raw);
-        let cleaned = if trimmed.is_empty() {
-            String::new()
-        } else {
-            go_clean(trimmed)
+/// Canonical ids for strings, so that equal strings get equal ids whatever their string-table
+/// index; file names are cleaned as pprof cleans them on the way in.
+struct Canon {
+    ids: FxMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+    files: FxMap<Box<str>, u32>,
+}
+
+impl Default for Canon {
+    fn default() -> Canon {
+        let mut c = Canon {
+            ids: FxMap::default(),
+            strings: Vec::new(),
+            files: FxMap::default(),
         };
-        self.0.insert(raw.to_string(), cleaned.clone());
-        cleaned
+        c.intern("");
+        c
     }
 }
 
-/// pprof's `nodeInfo` after `Aggregate` has zeroed what the granularity does not keep.
-fn node_info(
-    profile: &Profile,
-    loc: &Location,
-    line: Option<&crate::profile::Line>,
-    granularity: Granularity,
-    files: &mut FileNames,
-) -> NodeInfo {
-    let keeps_address = granularity == Granularity::Addresses;
-    let address = if keeps_address { loc.address } else { 0 };
-    let objfile = profile.location_objfile(loc);
-    let Some(line) = line else {
-        return NodeInfo {
-            address,
-            objfile: objfile.to_string(),
-            ..NodeInfo::default()
+impl Canon {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    /// The id of a file name after pprof's trimPath and path.Clean.
+    fn intern_file(&mut self, raw: &str) -> u32 {
+        if let Some(&id) = self.files.get(raw) {
+            return id;
+        }
+        let trimmed = trim_path(raw);
+        let id = if trimmed.is_empty() {
+            0
+        } else {
+            self.intern(&go_clean(trimmed))
         };
-    };
-    let f = profile.function(line.function);
-    let keeps_name = granularity != Granularity::Files;
-    let keeps_file = matches!(
-        granularity,
-        Granularity::FileFunctions
-            | Granularity::Files
-            | Granularity::Lines
-            | Granularity::Addresses
-    );
-    let keeps_line = matches!(granularity, Granularity::Lines | Granularity::Addresses);
-    let name = if keeps_name { profile.str(f.name) } else { "" };
-    let file = if keeps_file {
-        files.clean(profile.str(f.filename))
-    } else {
-        String::new()
-    };
-    // The binary and start line only tell nameless functions apart.
-    let (objfile, start_line) = if name.is_empty() {
-        (objfile.to_string(), f.start_line)
-    } else {
-        (String::new(), 0)
-    };
-    NodeInfo {
-        name: name.to_string(),
-        address,
-        file,
-        start_line,
-        lineno: if keeps_line { line.line } else { 0 },
-        objfile,
+        self.files.insert(raw.into(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
     }
 }
 

@@ -16,6 +16,7 @@ pub mod gate;
 pub mod graph;
 pub mod merge;
 pub mod names;
+pub mod options;
 pub mod profile;
 pub mod proto;
 pub mod prune;
@@ -23,6 +24,9 @@ pub mod report;
 pub mod summary;
 pub mod top;
 pub mod units;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+pub mod workspace;
 
 pub use decode::{Limits, decode};
 pub use error::DecodeError;

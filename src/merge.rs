@@ -37,7 +37,25 @@ pub fn merge(mut profiles: Vec<Profile>) -> Result<Profile, MergeError> {
         return Err(MergeError::Nothing);
     }
     make_comparable(&mut profiles)?;
+    if profiles.len() == 1 && merging_alone_changes_nothing(&profiles[0]) {
+        return Ok(profiles.pop().expect("one profile"));
+    }
     Ok(Merger::run(&profiles))
+}
+
+/// Whether merging a single profile with itself could change any report, so that the costly
+/// merge can be skipped. Summing duplicate samples changes Σ|value| only when values of both
+/// signs exist, and deduplicating mappings moves addresses only when two mappings share a
+/// merge key; dropping all-zero samples and deduplicating locations and functions change no
+/// node, weight or total.
+fn merging_alone_changes_nothing(p: &Profile) -> bool {
+    let samples = &p.samples;
+    let any_negative = (0..samples.len()).any(|s| samples.values(s).iter().any(|&v| v < 0));
+    if any_negative {
+        return false;
+    }
+    let mut keys = std::collections::HashSet::with_capacity(p.mappings.len());
+    p.mappings.iter().all(|m| keys.insert(mapping_key(m)))
 }
 
 /// Brings profiles to the same sample types (matched by name, in the first profile's order)

@@ -6,6 +6,7 @@
 
 mod legacy;
 mod resolve;
+mod wire;
 
 use std::io::Read;
 
@@ -32,23 +33,56 @@ impl Default for Limits {
     }
 }
 
+/// A step of decoding, reported to progress callbacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Inflating,
+    Decoding,
+    Resolving,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Inflating => "inflating",
+            Stage::Decoding => "decoding",
+            Stage::Resolving => "resolving",
+        }
+    }
+}
+
 /// Decodes a profile from the bytes of a file: gzip-compressed (one member or several) or raw
 /// protobuf, recognised by content.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
-    let inflated;
-    let data = if is_gzip(bytes) {
-        inflated = inflate(bytes, limits.max_inflated_bytes)?;
-        inflated.as_slice()
+    decode_with_progress(bytes, limits, &mut |_| {})
+}
+
+/// [`decode`], telling `progress` when each stage starts.
+pub fn decode_with_progress(
+    bytes: &[u8],
+    limits: &Limits,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Profile, DecodeError> {
+    if is_gzip(bytes) {
+        progress(Stage::Inflating);
+        let inflated = inflate(bytes, limits.max_inflated_bytes)?;
+        decode_data(&inflated, progress)
     } else {
         if bytes.len() as u64 > limits.max_inflated_bytes {
             return Err(DecodeError::TooLarge {
                 limit: limits.max_inflated_bytes,
             });
         }
-        bytes
-    };
+        decode_data(bytes, progress)
+    }
+}
+
+/// Decodes uncompressed protobuf bytes.
+fn decode_data(data: &[u8], progress: &mut dyn FnMut(Stage)) -> Result<Profile, DecodeError> {
+    progress(Stage::Decoding);
     let wire = decode_wire(data)?;
-    resolve::resolve(wire)
+    progress(Stage::Resolving);
+    resolve::resolve(wire.profile, &wire.samples)
 }
 
 fn is_gzip(bytes: &[u8]) -> bool {
@@ -69,78 +103,58 @@ fn inflate(bytes: &[u8], limit: u64) -> Result<Vec<u8>, DecodeError> {
     Ok(out)
 }
 
+/// A profile split on the wire: every field but the samples decoded by prost, and the
+/// samples' bytes, which `resolve` reads straight into the flat sample table.
+struct Wire<'a> {
+    profile: proto::Profile,
+    samples: Vec<&'a [u8]>,
+}
+
 /// Decodes the protobuf, with pprof's two special cases: empty input, and two profiles
-/// concatenated (time_nanos set twice).
-fn decode_wire(data: &[u8]) -> Result<proto::Profile, DecodeError> {
+/// concatenated (time_nanos set twice). Bytes that are not a profile are checked for the
+/// legacy formats pprof also reads, so that the error can name them.
+fn decode_wire(data: &[u8]) -> Result<Wire<'_>, DecodeError> {
     if data.is_empty() {
         return Err(DecodeError::Empty);
     }
-    if has_second_time_nanos(data) {
-        return Err(DecodeError::Concatenated);
-    }
-    match proto::Profile::decode(data) {
-        Ok(wire) => Ok(wire),
-        Err(err) => Err(match legacy::sniff(data) {
+    split_samples(data).map_err(|message| match message {
+        Split::Concatenated => DecodeError::Concatenated,
+        Split::Bad(message) => match legacy::sniff(data) {
             Some(kind) => DecodeError::Legacy(kind),
-            None => DecodeError::Protobuf(err.to_string()),
-        }),
-    }
+            None => DecodeError::Protobuf(message),
+        },
+    })
 }
 
-/// pprof refuses a top-level time_nanos (field 9) that arrives while one is already set to a
-/// nonzero value: that is what two profiles written back to back look like. prost would just
-/// keep the last value, so the top-level fields are walked once here. The walk stops quietly
-/// on malformed data and leaves the error to the real decoder.
-fn has_second_time_nanos(mut data: &[u8]) -> bool {
+enum Split {
+    Concatenated,
+    Bad(String),
+}
+
+/// Walks the top-level fields once: sample fields are kept as slices, the other fields are
+/// copied out and decoded by prost.
+fn split_samples(data: &[u8]) -> Result<Wire<'_>, Split> {
+    let mut reader = wire::Reader::new(data);
+    let mut samples = Vec::new();
+    let mut rest = Vec::new();
     let mut time_nanos = 0u64;
-    while !data.is_empty() {
-        let Some((key, rest)) = read_varint(data) else {
-            return false;
-        };
-        data = rest;
-        let (field, wire_type) = (key >> 3, key & 7);
-        let skip = match wire_type {
-            0 => match read_varint(data) {
-                Some((value, rest)) => {
-                    if field == 9 {
-                        if time_nanos != 0 {
-                            return true;
-                        }
-                        time_nanos = value;
-                    }
-                    data = rest;
-                    0
+    while let Some((field, value, raw)) = reader.field().map_err(Split::Bad)? {
+        match (field, value) {
+            (2, wire::Value::Bytes(bytes)) => samples.push(bytes),
+            (2, _) => return Err(Split::Bad("type mismatch for field 2".to_string())),
+            (9, wire::Value::Varint(v)) => {
+                // pprof refuses a second time_nanos once one is set: two profiles back to back.
+                if time_nanos != 0 {
+                    return Err(Split::Concatenated);
                 }
-                None => return false,
-            },
-            1 => 8,
-            2 => match read_varint(data) {
-                Some((len, rest)) => {
-                    data = rest;
-                    len
-                }
-                None => return false,
-            },
-            5 => 4,
-            _ => return false,
-        };
-        match usize::try_from(skip) {
-            Ok(skip) if skip <= data.len() => data = &data[skip..],
-            _ => return false,
+                time_nanos = v;
+                rest.extend_from_slice(raw);
+            }
+            _ => rest.extend_from_slice(raw),
         }
     }
-    false
-}
-
-fn read_varint(data: &[u8]) -> Option<(u64, &[u8])> {
-    let mut value = 0u64;
-    for (i, &byte) in data.iter().enumerate().take(10) {
-        value |= u64::from(byte & 0x7f) << (7 * i);
-        if byte < 0x80 {
-            return Some((value, &data[i + 1..]));
-        }
-    }
-    None
+    let profile = proto::Profile::decode(rest.as_slice()).map_err(|e| Split::Bad(e.to_string()))?;
+    Ok(Wire { profile, samples })
 }
 
 #[cfg(test)]

@@ -10,10 +10,12 @@ use crate::profile::{
 };
 use crate::proto;
 
-pub(super) fn resolve(wire: proto::Profile) -> Result<Profile, DecodeError> {
+use super::wire;
+
+pub(super) fn resolve(wire: proto::Profile, sample: &[&[u8]]) -> Result<Profile, DecodeError> {
     let proto::Profile {
         sample_type,
-        sample,
+        sample: _,
         mapping,
         location,
         function,
@@ -73,7 +75,7 @@ pub(super) fn resolve(wire: proto::Profile) -> Result<Profile, DecodeError> {
     let function_ids = IdIndex::new(function.iter().map(|f| f.id));
     let location_ids = IdIndex::new(location.iter().map(|l| l.id));
 
-    let samples = resolve_samples(&sample, &table, &location_ids, sample_types.len())?;
+    let samples = resolve_samples(sample, &table, &location_ids, sample_types.len())?;
     let drop_frames = table.text(drop_frames, "drop_frames")?;
     let keep_frames = table.text(keep_frames, "keep_frames")?;
     let period_type = match &period_type {
@@ -192,8 +194,10 @@ const fn dense_len_bound() -> u64 {
     u32::MAX as u64
 }
 
+/// Reads each sample's bytes straight into the flat table, resolving location ids and label
+/// strings, and checks what pprof's CheckValid checks of samples.
 fn resolve_samples(
-    samples: &[proto::Sample],
+    samples: &[&[u8]],
     table: &Strings,
     location_ids: &IdIndex,
     n_types: usize,
@@ -202,35 +206,80 @@ fn resolve_samples(
         return Err(DecodeError::Malformed(Malformed::MissingSampleTypes));
     }
     let mut out = SampleTable::new(n_types);
-    let mut stack = Vec::new();
-    let mut labels = Vec::new();
-    for s in samples {
+    let mut ids: Vec<u64> = Vec::new();
+    let mut stack: Vec<LocIdx> = Vec::new();
+    let mut values: Vec<i64> = Vec::with_capacity(n_types);
+    let mut labels: Vec<Label> = Vec::new();
+    for bytes in samples {
+        ids.clear();
+        values.clear();
         labels.clear();
-        for l in &s.label {
-            if let Some(label) = resolve_label(l, table)? {
-                labels.push(label);
-            }
-        }
-        if s.value.len() != n_types {
+        read_sample(bytes, &mut ids, &mut values, &mut labels, table)?;
+        if values.len() != n_types {
             return Err(DecodeError::Malformed(Malformed::ValueCount {
-                got: s.value.len(),
+                got: values.len(),
                 want: n_types,
             }));
         }
         stack.clear();
-        for &id in &s.location_id {
+        for &id in &ids {
             match location_ids.get(id) {
                 Some(idx) => stack.push(LocIdx(idx)),
                 None => return Err(DecodeError::Malformed(Malformed::UnknownLocation { id })),
             }
         }
-        out.push(&stack, &s.value, &labels);
+        out.push(&stack, &values, &labels);
     }
     Ok(out)
 }
 
-/// pprof keeps a label as a string label when `str` is set, as a numeric label when `num` or
-/// `num_unit` is set, and silently drops it otherwise.
+/// One `Sample` message: location ids (1), values (2), labels (3).
+fn read_sample(
+    bytes: &[u8],
+    ids: &mut Vec<u64>,
+    values: &mut Vec<i64>,
+    labels: &mut Vec<Label>,
+    table: &Strings,
+) -> Result<(), DecodeError> {
+    let mut reader = wire::Reader::new(bytes);
+    while let Some((field, value, _)) = reader.field().map_err(DecodeError::Protobuf)? {
+        match field {
+            1 => wire::for_each_varint(field, value, |v| ids.push(v)),
+            2 => wire::for_each_varint(field, value, |v| values.push(v as i64)),
+            3 => match value {
+                wire::Value::Bytes(label) => {
+                    if let Some(l) = read_label(label, table)? {
+                        labels.push(l);
+                    }
+                    Ok(())
+                }
+                _ => Err("type mismatch for field 3".to_string()),
+            },
+            _ => Ok(()),
+        }
+        .map_err(DecodeError::Protobuf)?;
+    }
+    Ok(())
+}
+
+/// One `Label` message. pprof keeps a label as a string label when `str` is set, as a numeric
+/// label when `num` or `num_unit` is set, and silently drops it otherwise.
+fn read_label(bytes: &[u8], table: &Strings) -> Result<Option<Label>, DecodeError> {
+    let mut l = proto::Label::default();
+    let mut reader = wire::Reader::new(bytes);
+    while let Some((field, value, _)) = reader.field().map_err(DecodeError::Protobuf)? {
+        let slot = match field {
+            1 => &mut l.key,
+            2 => &mut l.str,
+            3 => &mut l.num,
+            4 => &mut l.num_unit,
+            _ => continue,
+        };
+        *slot = wire::varint_of(field, value).map_err(DecodeError::Protobuf)? as i64;
+    }
+    resolve_label(&l, table)
+}
+
 fn resolve_label(l: &proto::Label, table: &Strings) -> Result<Option<Label>, DecodeError> {
     let key = table.id(l.key, "label key")?;
     let value = if l.str != 0 {

@@ -6,7 +6,9 @@
 use serde::Serialize;
 
 use crate::compare::{Comparison, DiffRow, PathNode, Paths, Side};
+use crate::profile::Profile;
 use crate::report::text;
+use crate::summary::Summary;
 use crate::top::{Header, Row, TopTable};
 
 /// Version of the JSON shape.
@@ -45,17 +47,9 @@ impl HeaderDto {
             sample_type: h.sample_type.clone(),
             doc_url: h.doc_url.clone(),
             time_nanos: h.time_nanos,
-            time: if h.time_nanos != 0 {
-                text::format_time(h.time_nanos)
-            } else {
-                String::new()
-            },
+            time: time_text(h.time_nanos),
             duration_nanos: h.duration_nanos,
-            duration: if h.duration_nanos != 0 {
-                crate::units::label(h.duration_nanos, "nanoseconds")
-            } else {
-                String::new()
-            },
+            duration: duration_text(h.duration_nanos),
         }
     }
 }
@@ -314,5 +308,159 @@ impl PathsReport {
             warnings: p.warnings.clone(),
             text: text::paths(p, a_files, b_files),
         }
+    }
+}
+
+/// A sample type of one file, with Σ|value|.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleTypeDto {
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub unit: String,
+    pub total: i64,
+    pub total_text: String,
+    pub is_default: bool,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelKeyDto {
+    pub key: String,
+    pub numeric: bool,
+    pub values: Vec<String>,
+}
+
+/// Both slots' summaries (null for an empty slot), after a pair load or a swap.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct SlotPair {
+    pub a: Option<SlotSummary>,
+    pub b: Option<SlotSummary>,
+}
+
+/// What one file of a slot holds.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSummary {
+    pub file: String,
+    pub sample_types: Vec<SampleTypeDto>,
+    pub period_type: String,
+    pub period_unit: String,
+    pub period: i64,
+    pub time_nanos: i64,
+    pub time: String,
+    pub duration_nanos: i64,
+    pub duration: String,
+    pub n_samples: usize,
+    pub n_locations: usize,
+    pub n_functions: usize,
+    pub n_mappings: usize,
+    pub label_keys: Vec<LabelKeyDto>,
+}
+
+/// A loaded slot of the page: its files and the merged profile's types, time and total.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotSummary {
+    pub slot: String,
+    pub files: Vec<String>,
+    pub profiles: Vec<FileSummary>,
+    /// The merged slot's sample type names, in order.
+    pub sample_types: Vec<String>,
+    pub default_sample_type: String,
+    pub time_nanos: i64,
+    pub time: String,
+    pub duration_nanos: i64,
+    pub duration: String,
+    /// Σ|value| of the default type, and formatted.
+    pub total: i64,
+    pub total_text: String,
+}
+
+impl SlotSummary {
+    pub fn new(
+        slot: &str,
+        files: &[String],
+        summaries: &[Summary],
+        merged: &Profile,
+    ) -> SlotSummary {
+        let merged_summary = Summary::of(merged);
+        let default = merged_summary.sample_types.iter().find(|t| t.is_default);
+        SlotSummary {
+            slot: slot.to_string(),
+            files: files.to_vec(),
+            profiles: files
+                .iter()
+                .zip(summaries)
+                .map(|(f, s)| FileSummary::new(f, s))
+                .collect(),
+            sample_types: merged_summary
+                .sample_types
+                .iter()
+                .map(|t| t.ty.clone())
+                .collect(),
+            default_sample_type: default.map(|t| t.ty.clone()).unwrap_or_default(),
+            time_nanos: merged.time_nanos,
+            time: time_text(merged.time_nanos),
+            duration_nanos: merged.duration_nanos,
+            duration: duration_text(merged.duration_nanos),
+            total: default.map_or(0, |t| t.total),
+            total_text: default.map_or(String::new(), |t| crate::units::label(t.total, &t.unit)),
+        }
+    }
+}
+
+impl FileSummary {
+    fn new(file: &str, s: &Summary) -> FileSummary {
+        FileSummary {
+            file: file.to_string(),
+            sample_types: s
+                .sample_types
+                .iter()
+                .map(|t| SampleTypeDto {
+                    ty: t.ty.clone(),
+                    unit: t.unit.clone(),
+                    total: t.total,
+                    total_text: crate::units::label(t.total, &t.unit),
+                    is_default: t.is_default,
+                })
+                .collect(),
+            period_type: s.period_type.clone(),
+            period_unit: s.period_unit.clone(),
+            period: s.period,
+            time_nanos: s.time_nanos,
+            time: time_text(s.time_nanos),
+            duration_nanos: s.duration_nanos,
+            duration: duration_text(s.duration_nanos),
+            n_samples: s.n_samples,
+            n_locations: s.n_locations,
+            n_functions: s.n_functions,
+            n_mappings: s.n_mappings,
+            label_keys: s
+                .label_keys
+                .iter()
+                .map(|k| LabelKeyDto {
+                    key: k.key.clone(),
+                    numeric: k.numeric,
+                    values: k.values.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn time_text(nanos: i64) -> String {
+    if nanos != 0 {
+        text::format_time(nanos)
+    } else {
+        String::new()
+    }
+}
+
+fn duration_text(nanos: i64) -> String {
+    if nanos != 0 {
+        crate::units::label(nanos, "nanoseconds")
+    } else {
+        String::new()
     }
 }

@@ -1,0 +1,202 @@
+//! The WebAssembly face: `Session` wraps the core's `Workspace`, one export per method. Inputs
+//! cross from JavaScript as arrays of names and `Uint8Array`s and an options object (read with
+//! serde-wasm-bindgen); results cross back as the same JSON `--format=json` prints; errors
+//! become JavaScript `Error`s whose `name` is the kind and whose `message` is one line.
+//!
+//! ```js
+//! const s = new wasm_bindgen.Session();
+//! s.load("a", ["heap.pb.gz"], [bytes], (stage, i, n) => {});
+//! const report = s.top("a", { sampleIndex: "alloc_space" });
+//! ```
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::decode::Limits;
+use crate::options::ViewOptions;
+use crate::report::json::SlotPair;
+use crate::workspace::{Progress, SlotId, Workspace, WorkspaceError};
+
+/// Two profile slots and the reports over them.
+#[wasm_bindgen]
+pub struct Session {
+    workspace: Workspace,
+}
+
+/// A JavaScript `Error` with the kind as its name.
+fn js_error(name: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    error.set_name(name);
+    error.into()
+}
+
+fn into_js_error(e: WorkspaceError) -> JsValue {
+    js_error(e.kind_name(), &e.to_string())
+}
+
+/// Results cross as the exact JSON `--format=json` prints, parsed by the browser: times in
+/// nanoseconds exceed 2^53, which serde-wasm-bindgen refuses to turn into numbers, while
+/// `JSON.parse` rounds them (they only order profiles).
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text =
+        serde_json::to_string(value).map_err(|e| js_error("SerializeError", &e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+fn slot(name: &str) -> Result<SlotId, JsValue> {
+    SlotId::from_name(name).ok_or_else(|| {
+        js_error(
+            "OptionsError",
+            &format!("unknown slot {name:?}: use \"a\" or \"b\""),
+        )
+    })
+}
+
+fn options(value: JsValue) -> Result<ViewOptions, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(ViewOptions::default());
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error("OptionsError", &format!("bad options: {e}")))
+}
+
+/// Pairs file names with their bytes.
+fn files(
+    names: Vec<String>,
+    buffers: Vec<js_sys::Uint8Array>,
+) -> Result<Vec<(String, Vec<u8>)>, JsValue> {
+    if names.len() != buffers.len() {
+        return Err(js_error(
+            "OptionsError",
+            &format!("{} names for {} buffers", names.len(), buffers.len()),
+        ));
+    }
+    Ok(names
+        .into_iter()
+        .zip(buffers.iter().map(|b| b.to_vec()))
+        .collect())
+}
+
+/// Calls the JavaScript progress callback, if any; its failures are ignored.
+fn reporter(callback: &Option<js_sys::Function>) -> impl FnMut(Progress) + '_ {
+    move |p: Progress| {
+        if let Some(f) = callback {
+            let _ = f.call3(
+                &JsValue::NULL,
+                &JsValue::from_str(p.stage),
+                &JsValue::from_f64(p.file_index as f64),
+                &JsValue::from_f64(p.file_count as f64),
+            );
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Session {
+        Session {
+            workspace: Workspace::new(Limits::default()),
+        }
+    }
+
+    /// Decodes files into slot "a" or "b" (several files merge); returns the slot summary.
+    pub fn load(
+        &mut self,
+        slot_name: &str,
+        names: Vec<String>,
+        buffers: Vec<js_sys::Uint8Array>,
+        progress: Option<js_sys::Function>,
+    ) -> Result<JsValue, JsValue> {
+        let id = slot(slot_name)?;
+        let owned = files(names, buffers)?;
+        let borrowed: Vec<(String, &[u8])> = owned
+            .iter()
+            .map(|(n, b)| (n.clone(), b.as_slice()))
+            .collect();
+        let summary = self
+            .workspace
+            .load(id, &borrowed, &mut reporter(&progress))
+            .map_err(into_js_error)?;
+        to_js(&summary)
+    }
+
+    /// Two files at once: the earlier profile becomes A. Returns `{a, b}` summaries.
+    #[wasm_bindgen(js_name = loadPair)]
+    pub fn load_pair(
+        &mut self,
+        names: Vec<String>,
+        buffers: Vec<js_sys::Uint8Array>,
+        progress: Option<js_sys::Function>,
+    ) -> Result<JsValue, JsValue> {
+        let owned = files(names, buffers)?;
+        let borrowed: Vec<(String, &[u8])> = owned
+            .iter()
+            .map(|(n, b)| (n.clone(), b.as_slice()))
+            .collect();
+        let (a, b) = self
+            .workspace
+            .load_pair(&borrowed, &mut reporter(&progress))
+            .map_err(into_js_error)?;
+        to_js(&SlotPair {
+            a: Some(a),
+            b: Some(b),
+        })
+    }
+
+    pub fn clear(&mut self, slot_name: &str) -> Result<(), JsValue> {
+        self.workspace.clear(slot(slot_name)?);
+        Ok(())
+    }
+
+    /// Swaps A and B; returns `{a, b}` summaries (null for an empty slot).
+    pub fn swap(&mut self) -> Result<JsValue, JsValue> {
+        self.workspace.swap();
+        let a = self.workspace.summary(SlotId::A).map_err(into_js_error)?;
+        let b = self.workspace.summary(SlotId::B).map_err(into_js_error)?;
+        to_js(&SlotPair { a, b })
+    }
+
+    /// The summary of a slot, or null.
+    pub fn summary(&mut self, slot_name: &str) -> Result<JsValue, JsValue> {
+        let s = self
+            .workspace
+            .summary(slot(slot_name)?)
+            .map_err(into_js_error)?;
+        to_js(&s)
+    }
+
+    /// The `top` report of a slot (the JSON of `profdiff top --format=json`).
+    pub fn top(&mut self, slot_name: &str, opts: JsValue) -> Result<JsValue, JsValue> {
+        let id = slot(slot_name)?;
+        let report = self
+            .workspace
+            .top(id, &options(opts)?)
+            .map_err(into_js_error)?;
+        to_js(&report)
+    }
+
+    /// The comparison of A and B (the JSON of `profdiff diff --format=json`).
+    pub fn compare(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
+        let report = self
+            .workspace
+            .compare(&options(opts)?)
+            .map_err(into_js_error)?;
+        to_js(&report)
+    }
+
+    /// Growth paths from A to B (the JSON of `profdiff paths --format=json`).
+    pub fn paths(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
+        let report = self
+            .workspace
+            .paths(&options(opts)?)
+            .map_err(into_js_error)?;
+        to_js(&report)
+    }
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session::new()
+    }
+}
