@@ -11,6 +11,10 @@ pub enum DecodeError {
         "decompressing profile: the profile inflates to more than {limit} bytes (raise --max-size to accept it)"
     )]
     TooLarge { limit: u64 },
+    #[error(
+        "parsing profile: the profile has more than {limit} {what} (a limit; raise it with the matching --max- option)"
+    )]
+    Limit { what: &'static str, limit: u64 },
     #[error("parsing profile: empty input file")]
     Empty,
     #[error("parsing profile: concatenated profiles detected")]

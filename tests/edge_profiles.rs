@@ -200,6 +200,13 @@ fn edge_cases() -> Vec<(&'static str, proto::Profile)> {
     b.sample(&[5, 3, 1], &[-5], &[]);
     cases.push(("cancelling-duplicates", b.p));
 
+    // Values near i64::MAX: sums wrap as Go's int64 arithmetic wraps in pprof.
+    let mut b = program(&[("samples", "count")]);
+    b.sample(&[2, 1], &[i64::MAX - 10], &[]);
+    b.sample(&[5, 3, 1], &[i64::MAX - 20], &[]);
+    b.sample(&[3, 1], &[100], &[]);
+    cases.push(("huge-values", b.p));
+
     cases
 }
 

@@ -4,6 +4,7 @@
 //! This is the only place that sees wire structs and the only place that validates; later
 //! stages trust the `Profile` it returns.
 
+mod guard;
 mod legacy;
 mod resolve;
 mod wire;
@@ -18,17 +19,36 @@ use crate::profile::Profile;
 use crate::proto;
 
 /// Bounds on what a decode may cost, so that a small hostile file cannot take unbounded
-/// memory or time.
+/// memory or time. The defaults are far above every real profile seen (the largest in the
+/// corpus has 119 000 samples, 30 000 locations, 23 000 functions and 7 MB of protobuf).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest accepted size of the protobuf after gunzip, in bytes (`--max-size`).
     pub max_inflated_bytes: u64,
+    /// Most samples (`--max-samples`).
+    pub max_samples: u64,
+    /// Most locations (`--max-locations`).
+    pub max_locations: u64,
+    /// Most functions (`--max-functions`).
+    pub max_functions: u64,
+    /// Deepest stack of one sample, in locations (`--max-stack-depth`).
+    pub max_stack_depth: u64,
+    /// Most stack frames over all samples (`--max-frames`).
+    pub max_frames: u64,
+    /// Most bytes in the string table (`--max-string-bytes`).
+    pub max_string_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_inflated_bytes: 1 << 30,
+            max_samples: 10_000_000,
+            max_locations: 10_000_000,
+            max_functions: 5_000_000,
+            max_stack_depth: 1_000_000,
+            max_frames: 50_000_000,
+            max_string_bytes: 256 << 20,
         }
     }
 }
@@ -65,42 +85,73 @@ pub fn decode_with_progress(
 ) -> Result<Profile, DecodeError> {
     if is_gzip(bytes) {
         progress(Stage::Inflating);
-        let inflated = inflate(bytes, limits.max_inflated_bytes)?;
-        decode_data(&inflated, progress)
+        let inflated = inflate(bytes, limits)?;
+        decode_data(&inflated, limits, progress)
     } else {
         if bytes.len() as u64 > limits.max_inflated_bytes {
             return Err(DecodeError::TooLarge {
                 limit: limits.max_inflated_bytes,
             });
         }
-        decode_data(bytes, progress)
+        guard::Guard::new(*limits)
+            .advance(bytes)
+            .map_err(|e| name_legacy_format(e, bytes))?;
+        decode_data(bytes, limits, progress)
     }
 }
 
 /// Decodes uncompressed protobuf bytes.
-fn decode_data(data: &[u8], progress: &mut dyn FnMut(Stage)) -> Result<Profile, DecodeError> {
+fn decode_data(
+    data: &[u8],
+    limits: &Limits,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Profile, DecodeError> {
     progress(Stage::Decoding);
     let wire = decode_wire(data)?;
     progress(Stage::Resolving);
-    resolve::resolve(wire.profile, &wire.samples)
+    resolve::resolve(wire.profile, &wire.samples, limits)
 }
 
 fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// Gunzips every member of `bytes`, refusing to produce more than `limit` bytes.
-fn inflate(bytes: &[u8], limit: u64) -> Result<Vec<u8>, DecodeError> {
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit as usize));
-    // Reading one byte past the limit tells "exactly at the limit" from "over it".
-    let mut reader = MultiGzDecoder::new(bytes).take(limit.saturating_add(1));
-    reader
-        .read_to_end(&mut out)
-        .map_err(|e| DecodeError::Decompress(e.to_string()))?;
-    if out.len() as u64 > limit {
-        return Err(DecodeError::TooLarge { limit });
+/// Gunzips every member of `bytes` in chunks, checking the limits on the way: never more than
+/// the size limit, and top-level fields checked as soon as their headers arrive.
+fn inflate(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, DecodeError> {
+    const CHUNK: usize = 256 << 10;
+    let limit = limits.max_inflated_bytes;
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().saturating_mul(3).min(limit as usize));
+    let mut reader = MultiGzDecoder::new(bytes);
+    let mut guard = guard::Guard::new(*limits);
+    loop {
+        let len = out.len();
+        out.resize(len + CHUNK, 0);
+        let n = match reader.read(&mut out[len..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(e) => return Err(DecodeError::Decompress(e.to_string())),
+        };
+        out.truncate(len + n);
+        if n == 0 {
+            break;
+        }
+        if out.len() as u64 > limit {
+            return Err(DecodeError::TooLarge { limit });
+        }
+        guard
+            .advance(&out)
+            .map_err(|e| name_legacy_format(e, &out))?;
     }
     Ok(out)
+}
+
+/// A protobuf error on bytes in one of pprof's legacy formats becomes an error naming it.
+fn name_legacy_format(e: DecodeError, data: &[u8]) -> DecodeError {
+    match (&e, legacy::sniff(data)) {
+        (DecodeError::Protobuf(_), Some(kind)) => DecodeError::Legacy(kind),
+        _ => e,
+    }
 }
 
 /// A profile split on the wire: every field but the samples decoded by prost, and the
@@ -203,6 +254,7 @@ mod tests {
         let big = gzip(&vec![0u8; 1 << 20]);
         let limits = Limits {
             max_inflated_bytes: 1000,
+            ..Limits::default()
         };
         let err = decode(&big, &limits).unwrap_err();
         assert!(matches!(err, DecodeError::TooLarge { limit: 1000 }));

@@ -12,7 +12,11 @@ use crate::proto;
 
 use super::wire;
 
-pub(super) fn resolve(wire: proto::Profile, sample: &[&[u8]]) -> Result<Profile, DecodeError> {
+pub(super) fn resolve(
+    wire: proto::Profile,
+    sample: &[&[u8]],
+    limits: &super::Limits,
+) -> Result<Profile, DecodeError> {
     let proto::Profile {
         sample_type,
         sample: _,
@@ -75,7 +79,7 @@ pub(super) fn resolve(wire: proto::Profile, sample: &[&[u8]]) -> Result<Profile,
     let function_ids = IdIndex::new(function.iter().map(|f| f.id));
     let location_ids = IdIndex::new(location.iter().map(|l| l.id));
 
-    let samples = resolve_samples(sample, &table, &location_ids, sample_types.len())?;
+    let samples = resolve_samples(sample, &table, &location_ids, sample_types.len(), limits)?;
     let drop_frames = table.text(drop_frames, "drop_frames")?;
     let keep_frames = table.text(keep_frames, "keep_frames")?;
     let period_type = match &period_type {
@@ -201,6 +205,7 @@ fn resolve_samples(
     table: &Strings,
     location_ids: &IdIndex,
     n_types: usize,
+    limits: &super::Limits,
 ) -> Result<SampleTable, DecodeError> {
     if n_types == 0 && !samples.is_empty() {
         return Err(DecodeError::Malformed(Malformed::MissingSampleTypes));
@@ -220,6 +225,18 @@ fn resolve_samples(
                 got: values.len(),
                 want: n_types,
             }));
+        }
+        if ids.len() as u64 > limits.max_stack_depth {
+            return Err(DecodeError::Limit {
+                what: "locations in one stack",
+                limit: limits.max_stack_depth,
+            });
+        }
+        if (out.n_frames() + ids.len()) as u64 > limits.max_frames {
+            return Err(DecodeError::Limit {
+                what: "stack frames in all",
+                limit: limits.max_frames,
+            });
         }
         stack.clear();
         for &id in &ids {

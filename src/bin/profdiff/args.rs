@@ -178,12 +178,30 @@ pub struct TableArgs {
     pub tagignore: String,
 }
 
-/// Flags about reading input.
+/// Flags about reading input: limits that keep hostile files cheap.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// Largest accepted decompressed profile size (e.g. 512MiB, 2GiB, or bytes).
     #[arg(long = "max-size", default_value = "1GiB", value_parser = parse_size)]
     pub max_size: u64,
+    /// Most samples accepted in one profile.
+    #[arg(long = "max-samples", default_value_t = profdiff::Limits::default().max_samples)]
+    pub max_samples: u64,
+    /// Most locations accepted in one profile.
+    #[arg(long = "max-locations", default_value_t = profdiff::Limits::default().max_locations)]
+    pub max_locations: u64,
+    /// Most functions accepted in one profile.
+    #[arg(long = "max-functions", default_value_t = profdiff::Limits::default().max_functions)]
+    pub max_functions: u64,
+    /// Deepest accepted stack of one sample.
+    #[arg(long = "max-stack-depth", default_value_t = profdiff::Limits::default().max_stack_depth)]
+    pub max_stack_depth: u64,
+    /// Most stack frames accepted over all samples.
+    #[arg(long = "max-frames", default_value_t = profdiff::Limits::default().max_frames)]
+    pub max_frames: u64,
+    /// Most string-table bytes accepted (e.g. 256MiB).
+    #[arg(long = "max-string-bytes", default_value = "256MiB", value_parser = parse_size)]
+    pub max_string_bytes: u64,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -262,6 +280,12 @@ impl From<&InputArgs> for profdiff::Limits {
     fn from(a: &InputArgs) -> profdiff::Limits {
         profdiff::Limits {
             max_inflated_bytes: a.max_size,
+            max_samples: a.max_samples,
+            max_locations: a.max_locations,
+            max_functions: a.max_functions,
+            max_stack_depth: a.max_stack_depth,
+            max_frames: a.max_frames,
+            max_string_bytes: a.max_string_bytes,
         }
     }
 }

@@ -1,0 +1,384 @@
+//! A catalogue of hostile and odd inputs, each with its expected outcome, run through the CLI
+//! with its time and peak memory measured. Valid ones must print what `go tool pprof` prints
+//! (goldens made by tests/fixtures/regen.sh from the files `write_hostile_catalogue` writes);
+//! invalid ones must exit 1 with a one-line message. Every case must stay under 2 s and 300 MB.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use profdiff::proto;
+use prost::Message;
+
+/// What a case must do.
+enum Expect {
+    /// Print what pprof prints (golden `hostile-<name>.txt`).
+    Valid,
+    /// Exit 1 with a message containing this.
+    Error(&'static str),
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(data).expect("in-memory write");
+    enc.finish().expect("in-memory gzip")
+}
+
+fn varint(mut v: u64, out: &mut Vec<u8>) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn field_bytes(field: u64, payload: &[u8], out: &mut Vec<u8>) {
+    varint(field << 3 | 2, out);
+    varint(payload.len() as u64, out);
+    out.extend_from_slice(payload);
+}
+
+/// A small valid profile: main.main → main.work → main.leaf, with the given function names.
+fn small(names: [&[u8]; 3]) -> proto::Profile {
+    let mut strings: Vec<Vec<u8>> = vec![b"".to_vec(), b"samples".to_vec(), b"count".to_vec()];
+    strings.extend(names.iter().map(|n| n.to_vec()));
+    proto::Profile {
+        sample_type: vec![proto::ValueType { r#type: 1, unit: 2 }],
+        sample: vec![
+            proto::Sample {
+                location_id: vec![3, 2, 1],
+                value: vec![7],
+                label: vec![],
+            },
+            proto::Sample {
+                location_id: vec![2, 1],
+                value: vec![3],
+                label: vec![],
+            },
+        ],
+        location: (1..=3)
+            .map(|i| proto::Location {
+                id: i,
+                line: vec![proto::Line {
+                    function_id: i,
+                    line: 10 * i as i64,
+                    column: 0,
+                }],
+                ..Default::default()
+            })
+            .collect(),
+        function: (1..=3)
+            .map(|i| proto::Function {
+                id: i,
+                name: 2 + i as i64,
+                system_name: 2 + i as i64,
+                filename: 0,
+                start_line: 0,
+            })
+            .collect(),
+        string_table: strings,
+        time_nanos: 1_700_000_000_000_000_000,
+        ..Default::default()
+    }
+}
+
+fn plain() -> proto::Profile {
+    small([b"main.main", b"main.work", b"main.leaf"])
+}
+
+/// The catalogue: name, bytes, expectation.
+fn catalogue() -> Vec<(&'static str, Vec<u8>, Expect)> {
+    let raw = plain().encode_to_vec();
+    let gz = gzip(&raw);
+    let mut cases = Vec::new();
+
+    // Valid but odd.
+    let (head, tail) = raw.split_at(raw.len() / 2);
+    cases.push((
+        "multi-member.pb.gz",
+        [gzip(head), gzip(tail)].concat(),
+        Expect::Valid,
+    ));
+    cases.push(("raw.pb", raw.clone(), Expect::Valid));
+    let mut unknown = raw.clone();
+    field_bytes(100, b"unknown top-level field", &mut unknown);
+    varint(99 << 3, &mut unknown);
+    varint(12345, &mut unknown);
+    cases.push(("unknown-fields.pb", unknown, Expect::Valid));
+    // Samples with unpacked location ids and values.
+    let mut unpacked = plain();
+    unpacked.sample.clear();
+    let mut bytes = unpacked.encode_to_vec();
+    for (stack, value) in [(&[3u64, 2, 1][..], 7u64), (&[2, 1][..], 3)] {
+        let mut sample = Vec::new();
+        for &id in stack {
+            varint(1 << 3, &mut sample);
+            varint(id, &mut sample);
+        }
+        varint(2 << 3, &mut sample);
+        varint(value, &mut sample);
+        field_bytes(2, &sample, &mut bytes);
+    }
+    cases.push(("unpacked.pb", bytes, Expect::Valid));
+    let mut negative = plain();
+    negative.sample[1].value = vec![-3];
+    cases.push((
+        "negative-values.pb.gz",
+        gzip(&negative.encode_to_vec()),
+        Expect::Valid,
+    ));
+    let non_utf8 = small([b"main.main", b"main.\xff\xfeweird", b"main.leaf"]);
+    cases.push((
+        "non-utf8.pb.gz",
+        gzip(&non_utf8.encode_to_vec()),
+        Expect::Valid,
+    ));
+    let html = small([
+        b"main.main",
+        b"<img src=x onerror=window.__pwned=1>",
+        b"<script>window.__pwned=2</script>",
+    ]);
+    cases.push((
+        "html-names.pb.gz",
+        gzip(&html.encode_to_vec()),
+        Expect::Valid,
+    ));
+    // One sample 200 000 frames deep, cycling through three functions.
+    let mut deep = plain();
+    deep.sample = vec![proto::Sample {
+        location_id: (0..200_000u64).map(|i| i % 3 + 1).collect(),
+        value: vec![5],
+        label: vec![],
+    }];
+    cases.push((
+        "deep-stack.pb.gz",
+        gzip(&deep.encode_to_vec()),
+        Expect::Valid,
+    ));
+
+    // Invalid.
+    cases.push((
+        "truncated.pb.gz",
+        gz[..gz.len() - 9].to_vec(),
+        Expect::Error("decompressing profile: "),
+    ));
+    let mut corrupt = gz.clone();
+    let mid = corrupt.len() / 2;
+    corrupt[mid] ^= 0xff;
+    corrupt[mid + 1] ^= 0xff;
+    cases.push((
+        "corrupt.pb.gz",
+        corrupt,
+        Expect::Error("decompressing profile: "),
+    ));
+    let overlong = [&[0x48u8][..], &[0xff; 10], &[0x01], &raw].concat();
+    cases.push((
+        "overlong-varint.pb",
+        overlong,
+        Expect::Error("unrecognized profile format"),
+    ));
+    let mut past_end = raw.clone();
+    past_end.extend([0x2a, 0x7f, 0x01]);
+    cases.push((
+        "length-past-end.pb",
+        past_end,
+        Expect::Error("unrecognized profile format"),
+    ));
+    let mut wire_type = raw.clone();
+    wire_type.extend([0x0d, 0, 0, 0, 0]);
+    cases.push((
+        "wrong-wire-type.pb",
+        wire_type,
+        Expect::Error("unrecognized profile format"),
+    ));
+    let mut p = plain();
+    p.function[1].name = 500;
+    cases.push((
+        "string-index.pb",
+        p.encode_to_vec(),
+        Expect::Error("refers to string 500"),
+    ));
+    let mut p = plain();
+    p.function[0].id = 0;
+    cases.push((
+        "zero-id.pb",
+        p.encode_to_vec(),
+        Expect::Error("found function with reserved ID=0"),
+    ));
+    let mut p = plain();
+    p.function[2].id = 2;
+    cases.push((
+        "duplicate-id.pb",
+        p.encode_to_vec(),
+        Expect::Error("multiple functions with same id: 2"),
+    ));
+    let mut p = plain();
+    p.sample[0].location_id.push(77);
+    cases.push((
+        "dangling-id.pb",
+        p.encode_to_vec(),
+        Expect::Error("sample has nil location"),
+    ));
+    let mut p = plain();
+    p.sample[0].value.push(1);
+    cases.push((
+        "value-count.pb",
+        p.encode_to_vec(),
+        Expect::Error("mismatch: sample has 2 values vs. 1 types"),
+    ));
+    let mut p = plain();
+    p.sample_type.clear();
+    cases.push((
+        "no-sample-types.pb",
+        p.encode_to_vec(),
+        Expect::Error("missing sample type information"),
+    ));
+    let mut p = plain();
+    p.string_table[0] = b"not empty".to_vec();
+    cases.push((
+        "string-zero.pb",
+        p.encode_to_vec(),
+        Expect::Error("string_table[0] must be ''"),
+    ));
+    // A string declared 3 GiB long inside a small gzip.
+    let mut declared = Vec::new();
+    varint(6 << 3 | 2, &mut declared);
+    varint(3 << 30, &mut declared);
+    declared.extend(std::iter::repeat_n(b'a', 1 << 20));
+    cases.push((
+        "declared-3GiB-string.pb.gz",
+        gzip(&declared),
+        Expect::Error("bytes of strings"),
+    ));
+    // 256 MB of zeros (about 250 KB of gzip).
+    cases.push((
+        "zeros-bomb.pb.gz",
+        bomb(&[], 0, 256 << 20),
+        Expect::Error("unrecognized profile format"),
+    ));
+    // An unknown field declaring 900 MB, really filled for 300 MB.
+    let mut header = Vec::new();
+    varint(100 << 3 | 2, &mut header);
+    varint(900 << 20, &mut header);
+    cases.push((
+        "unknown-field-bomb.pb.gz",
+        bomb(&header, b'x', 300 << 20),
+        Expect::Error("bytes of unknown fields"),
+    ));
+    cases
+}
+
+/// gzip of `header` followed by `len` copies of `fill`, compressed in pieces so that this test
+/// process never holds the inflated bytes (a child's peak RSS counts its parent's at fork).
+fn bomb(header: &[u8], fill: u8, len: usize) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(header).expect("in-memory write");
+    let piece = vec![fill; 1 << 20];
+    for _ in 0..len / piece.len() {
+        enc.write_all(&piece).expect("in-memory write");
+    }
+    enc.finish().expect("in-memory gzip")
+}
+
+fn hostile_dir() -> PathBuf {
+    common::fixtures_dir().join("hostile")
+}
+
+/// Writes the valid cases for regen.sh; run by `make goldens`.
+#[test]
+#[ignore = "writes tests/fixtures/hostile; run by make goldens"]
+fn write_hostile_catalogue() {
+    std::fs::create_dir_all(hostile_dir()).expect("create dir");
+    for (name, bytes, expect) in catalogue() {
+        if matches!(expect, Expect::Valid) {
+            std::fs::write(hostile_dir().join(name), bytes).expect("write case");
+        }
+    }
+}
+
+/// Runs `profdiff top FILE`, returning (exit code, stdout, stderr, wall time, peak RSS in KB).
+fn run_measured(file: &Path) -> (Option<i32>, String, String, Duration, u64) {
+    let dir = std::env::temp_dir().join(format!("profdiff-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (out_path, err_path) = (dir.join("out"), dir.join("err"));
+    let start = Instant::now();
+    // Reaped with wait4 below, which also reports the peak RSS.
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(env!("CARGO_BIN_EXE_profdiff"))
+        .arg("top")
+        .arg(file)
+        .stdout(std::fs::File::create(&out_path).expect("out file"))
+        .stderr(std::fs::File::create(&err_path).expect("err file"))
+        .spawn()
+        .expect("spawn profdiff");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; `usage` and `status` are valid out-pointers.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let elapsed = start.elapsed();
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let read =
+        |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    (
+        code,
+        read(&out_path),
+        read(&err_path),
+        elapsed,
+        usage.ru_maxrss as u64,
+    )
+}
+
+#[test]
+fn hostile_catalogue_is_refused_or_read_like_pprof_within_bounds() {
+    let dir = std::env::temp_dir().join(format!("profdiff-catalogue-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut report = Vec::new();
+    for (name, bytes, expect) in catalogue() {
+        let path = match expect {
+            Expect::Valid => {
+                let committed = hostile_dir().join(name);
+                let on_disk = std::fs::read(&committed).unwrap_or_default();
+                assert_eq!(
+                    on_disk, bytes,
+                    "{name}: run `make goldens` after editing the catalogue"
+                );
+                committed
+            }
+            Expect::Error(_) => {
+                let p = dir.join(name);
+                std::fs::write(&p, &bytes).expect("write case");
+                p
+            }
+        };
+        let (code, stdout, stderr, elapsed, rss_kb) = run_measured(&path);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        match expect {
+            Expect::Valid => {
+                assert_eq!(code, Some(0), "{name}: {stderr}");
+                let golden = common::read_golden(
+                    &common::fixtures_dir().join(format!("golden/hostile-{name}.txt")),
+                );
+                if let Err(e) = common::compare_text(&golden, &stdout) {
+                    panic!("{name}: {e}");
+                }
+            }
+            Expect::Error(want) => {
+                assert_eq!(code, Some(1), "{name}: {stderr}");
+                assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+                assert!(stderr.contains(want), "{name}: want {want:?} in {stderr}");
+            }
+        }
+        assert!(elapsed < Duration::from_secs(2), "{name}: took {elapsed:?}");
+        assert!(rss_kb < 300 * 1024, "{name}: peak RSS {rss_kb} KB");
+        report.push(format!("{name}: {:?}, {} KB", elapsed, rss_kb));
+    }
+    eprintln!(
+        "hostile catalogue (time, peak RSS):\n  {}",
+        report.join("\n  ")
+    );
+}
