@@ -4,6 +4,7 @@
 #   scripts/setup.sh rust      cargo (comes with the machine)
 #   scripts/setup.sh wasm      the wasm32 target and the wasm-bindgen CLI matching Cargo.lock
 #   scripts/setup.sh browser   Debian's chromium and the e2e tests' npm packages (playwright-core)
+#   scripts/setup.sh fuzz      cargo-fuzz (libFuzzer; built with g++)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,11 +60,21 @@ need_browser() {
   fi
 }
 
+need_fuzz() {
+  need_rust
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "setup: installing cargo-fuzz" >&2
+    cargo install cargo-fuzz
+  fi
+  command -v g++ >/dev/null 2>&1 || apt_install g++
+}
+
 for step in "${@:-rust}"; do
   case "$step" in
     rust) need_rust ;;
     wasm) need_wasm ;;
     browser) need_browser ;;
+    fuzz) need_fuzz ;;
     *) echo "setup: unknown step $step" >&2; exit 2 ;;
   esac
 done
