@@ -177,7 +177,9 @@ type NodeId = u32;
 
 /// The untrimmed graph's node table: which node each location line maps to.
 struct NodeTable {
-    infos: Vec<NodeInfo>,
+    /// Identity of each node; `info` turns one into a `NodeInfo` when a report needs it.
+    keys: Vec<NodeKey>,
+    strings: Canon,
     /// Node ids of location `l` are `loc_nodes[loc_ends[l-1]..loc_ends[l]]`, in line order
     /// (innermost inlined callee first).
     loc_nodes: Vec<NodeId>,
@@ -272,22 +274,30 @@ impl NodeTable {
             }
             loc_ends.push(loc_nodes.len() as u32);
         }
-        let infos = keys
-            .iter()
-            .map(|k| NodeInfo {
-                name: strings.get(k.name).to_string(),
-                address: k.address,
-                file: strings.get(k.file).to_string(),
-                start_line: k.start_line,
-                lineno: k.lineno,
-                objfile: strings.get(k.objfile).to_string(),
-            })
-            .collect();
         NodeTable {
-            infos,
+            keys,
+            strings,
             loc_nodes,
             loc_ends,
             ever_inlined,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The `NodeInfo` of a node, built on demand: most nodes of a large profile are trimmed
+    /// and never need their strings.
+    fn info(&self, id: NodeId) -> NodeInfo {
+        let k = &self.keys[id as usize];
+        NodeInfo {
+            name: self.strings.get(k.name).to_string(),
+            address: k.address,
+            file: self.strings.get(k.file).to_string(),
+            start_line: k.start_line,
+            lineno: k.lineno,
+            objfile: self.strings.get(k.objfile).to_string(),
         }
     }
 
@@ -451,7 +461,7 @@ struct Weights {
 /// Accumulates flat and cum for every node: cum once per sample per node, flat to the
 /// leaf-most frame. Samples whose chosen value is 0 are skipped.
 fn accumulate(profile: &Profile, table: &NodeTable, value_index: usize) -> Weights {
-    let n = table.infos.len();
+    let n = table.len();
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
     // seen[node] == stamp means the node already got this sample's cum.
@@ -498,7 +508,7 @@ fn inline_labels(
     kept: Option<&[bool]>,
     edge_cutoff: i64,
 ) -> Vec<InlineLabel> {
-    let n = table.infos.len();
+    let n = table.len();
     let mut labels = vec![InlineLabel::None; n];
     if !table.ever_inlined.iter().any(|&b| b) {
         return labels;
@@ -572,7 +582,7 @@ impl Graph {
     pub fn build(profile: &Profile, value_index: usize, opts: &Options) -> Graph {
         let table = NodeTable::build(profile, opts);
         let weights = accumulate(profile, &table, value_index);
-        let present: Vec<NodeId> = (0..table.infos.len() as NodeId)
+        let present: Vec<NodeId> = (0..table.len() as NodeId)
             .filter(|&i| weights.flat[i as usize] != 0 || weights.cum[i as usize] != 0)
             .collect();
         let flat_sum = present
@@ -590,7 +600,7 @@ impl Graph {
                 dropped_nodes += 1;
                 continue;
             }
-            let info = table.infos[i as usize].clone();
+            let info = table.info(i);
             nodes.push(Node {
                 name: info.printable_name(),
                 info,
@@ -611,7 +621,7 @@ impl Graph {
         // pprof rebuilds the graph from the kept nodes whenever trimming removed any, and the
         // rebuilt edges skip over the removed nodes.
         let kept = trimmed.then(|| {
-            let mut kept = vec![false; table.infos.len()];
+            let mut kept = vec![false; table.len()];
             for &k in &order {
                 kept[ids[k] as usize] = true;
             }
@@ -666,7 +676,8 @@ impl CallTree {
     /// granularity (inlined frames included unless `opts.noinlines`).
     pub fn build(profile: &Profile, value_index: usize, opts: &Options) -> CallTree {
         let table = NodeTable::build(profile, opts);
-        let names: Vec<String> = table.infos.iter().map(NodeInfo::printable_name).collect();
+        // Printable names of the frames the tree uses, made once each.
+        let mut names: Vec<Option<String>> = vec![None; table.len()];
         let mut nodes = vec![TreeNode {
             name: String::new(),
             parent: 0,
@@ -685,8 +696,10 @@ impl CallTree {
             for loc in samples.stack(s).iter().rev() {
                 for &frame in table.nodes_of(loc.0 as usize).iter().rev() {
                     at = *children.entry((at, frame)).or_insert_with(|| {
+                        let name = names[frame as usize]
+                            .get_or_insert_with(|| table.info(frame).printable_name());
                         nodes.push(TreeNode {
-                            name: names[frame as usize].clone(),
+                            name: name.clone(),
                             parent: at,
                             cum: 0,
                             flat: 0,
