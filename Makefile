@@ -3,39 +3,64 @@
 # Debian machine with network only to the package registries.
 
 CARGO ?= cargo
+PORT ?= 8080
 PROFDIFF := target/release/profdiff
-EXAMPLE_A := examples/gateway-a.pb.gz
-EXAMPLE_B := examples/gateway-b.pb.gz
 
-.PHONY: run test lint unit goldens example bench build setup-rust
+FUZZ_SECONDS ?= 300
 
-## run: build the CLI and show the bundled example (the page replaces this once it lands)
-run: build
-	@echo "== profdiff top $(EXAMPLE_B) (instance B, top 12)"
-	@$(PROFDIFF) top --nodecount=12 $(EXAMPLE_B)
-	@echo
-	@echo "== profdiff diff $(EXAMPLE_A) $(EXAMPLE_B) (what grew from A to B, top 12)"
-	@$(PROFDIFF) diff --nodecount=12 $(EXAMPLE_A) $(EXAMPLE_B)
-	@echo
-	@echo "== profdiff paths $(EXAMPLE_A) $(EXAMPLE_B) (the call paths that carry it)"
-	@$(PROFDIFF) paths --top=3 $(EXAMPLE_A) $(EXAMPLE_B)
+.PHONY: run test lint unit wasm dist e2e fuzz fuzz-smoke goldens example bench build setup setup-rust setup-wasm setup-browser setup-fuzz
 
-## test: every test: formatting and lints, Rust unit tests, pprof golden conformance, CLI
-test: setup-rust lint unit
+## run: build the WASM page and serve it on http://127.0.0.1:$(PORT) with the example loaded
+run: setup-wasm wasm
+	node scripts/serve.mjs $(PORT)
+
+## test: every test: lints, Rust unit and golden tests, the WASM build, browser tests, fuzz smoke
+test: setup lint unit wasm dist e2e fuzz-smoke
+
+setup: setup-rust setup-wasm setup-browser setup-fuzz
 
 setup-rust:
 	@scripts/setup.sh rust
+
+setup-wasm:
+	@scripts/setup.sh wasm
+
+setup-browser:
+	@scripts/setup.sh browser
+
+setup-fuzz:
+	@scripts/setup.sh fuzz
 
 build: setup-rust
 	$(CARGO) build --release --bin profdiff
 
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets --release -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
+	$(CARGO) clippy --lib --release --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 # --nocapture lets the conformance tests print how many goldens they compared.
 unit:
 	$(CARGO) test --release -- --nocapture
+
+## wasm: the page's WebAssembly package in www/pkg and the Node one in target/wasm-node
+wasm:
+	scripts/build-wasm.sh
+
+## dist: dist/profdiff.html, one self-contained file that works from file://
+dist: wasm
+	node scripts/build-dist.mjs
+
+e2e: build wasm dist
+	tests/e2e/run.sh
+
+## fuzz: every cargo-fuzz target for FUZZ_SECONDS each (default 300)
+fuzz: setup-fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# 4 targets x 12 s: under a minute of fuzzing in every test run.
+fuzz-smoke:
+	scripts/fuzz.sh 12
 
 ## goldens: regenerate tests/fixtures profiles and their go tool pprof goldens (needs golang-go)
 goldens:

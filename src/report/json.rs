@@ -157,6 +157,8 @@ pub struct DiffRowDto {
     pub a_cum: i64,
     pub b_cum: i64,
     pub delta_cum: i64,
+    /// Δflat relative to A's flat in percent, for sorting; null when A's flat is 0.
+    pub delta_pct: Option<f64>,
     /// `GREW`, `SHRANK`, `NEW` (only in B), `GONE` (only in A) or `SAME`.
     pub status: &'static str,
     pub a_flat_text: String,
@@ -178,6 +180,8 @@ impl DiffRowDto {
             a_cum: r.a_cum,
             b_cum: r.b_cum,
             delta_cum: r.delta_cum(),
+            delta_pct: (r.a_flat != 0)
+                .then(|| r.delta_flat() as f64 / r.a_flat.unsigned_abs() as f64 * 100.0),
             status: r.status.as_str(),
             a_flat_text: r.a_flat_text.clone(),
             b_flat_text: r.b_flat_text.clone(),

@@ -1,0 +1,118 @@
+// The only script that touches WebAssembly. It keeps one profdiff Session and answers
+// `{id, method, args}` messages with `{id, ok: true, result}` or
+// `{id, ok: false, error: {name, message}}`; load progress goes out as `{id, progress}`.
+//
+// Served mode: the wasm-bindgen glue and the base64 wasm bytes come through importScripts.
+// Dist mode (dist/profdiff.html): this text runs inside a Blob that already starts with
+// pkg/profdiff_wasm_b64.js, pkg/profdiff.js and pkg/example_b64.js, so nothing is imported.
+/* global wasm_bindgen, importScripts */
+(() => {
+  'use strict';
+
+  // `let wasm_bindgen` of the no-modules glue is a global lexical binding, not a property of
+  // self, hence typeof rather than self.wasm_bindgen.
+  if (typeof wasm_bindgen === 'undefined') {
+    importScripts('pkg/profdiff_wasm_b64.js', 'pkg/profdiff.js');
+  }
+
+  function fromBase64(text) {
+    if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text);
+    const bin = atob(text);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+
+  let sessionPromise = null;
+  function session() {
+    if (!sessionPromise) {
+      sessionPromise = (async () => {
+        const b64 = self.PROFDIFF_WASM_BASE64;
+        if (typeof b64 !== 'string' || b64 === '') {
+          throw named('InitError', 'the WebAssembly module is missing (PROFDIFF_WASM_BASE64)');
+        }
+        await wasm_bindgen({ module_or_path: fromBase64(b64) });
+        self.PROFDIFF_WASM_BASE64 = undefined; // the compiled module holds what it needs
+        return new wasm_bindgen.Session();
+      })();
+    }
+    return sessionPromise;
+  }
+
+  function named(name, message) {
+    const e = new Error(message);
+    e.name = name;
+    return e;
+  }
+
+  function example() {
+    if (typeof self.PROFDIFF_EXAMPLE === 'undefined') importScripts('pkg/example_b64.js');
+    const ex = self.PROFDIFF_EXAMPLE;
+    if (!ex || !ex.a || !ex.b) throw named('InitError', 'the bundled example is missing');
+    return ex;
+  }
+
+  // Whatever a call throws becomes {name, message}; wasm errors are Errors whose name is a kind.
+  function toError(e) {
+    if (e instanceof Error) return { name: e.name || 'Error', message: e.message || String(e) };
+    if (e && typeof e === 'object' && 'message' in e) {
+      return { name: String(e.name || 'Error'), message: String(e.message) };
+    }
+    return { name: 'Error', message: String(e) };
+  }
+
+  function progressFor(id) {
+    return (stage, fileIndex, fileCount) => {
+      self.postMessage({ id, progress: { stage: String(stage), fileIndex, fileCount } });
+    };
+  }
+
+  async function call(id, method, args) {
+    const s = await session();
+    switch (method) {
+      case 'init':
+        return null;
+      case 'load': {
+        const [slot, names, buffers] = args;
+        return s.load(slot, names, buffers, progressFor(id));
+      }
+      case 'loadPair': {
+        const [names, buffers] = args;
+        return s.loadPair(names, buffers, progressFor(id));
+      }
+      case 'loadExample': {
+        // The bundled pair: A is the earlier instance by construction.
+        const ex = example();
+        const progress = progressFor(id);
+        const a = s.load('a', [ex.a.name], [fromBase64(ex.a.base64)], progress);
+        const b = s.load('b', [ex.b.name], [fromBase64(ex.b.base64)], progress);
+        return { a, b };
+      }
+      case 'clear':
+        s.clear(args[0]);
+        return null;
+      case 'swap':
+        return s.swap();
+      case 'summary':
+        return s.summary(args[0]);
+      case 'top':
+        return s.top(args[0], args[1] || {});
+      case 'compare':
+        return s.compare(args[0] || {});
+      case 'paths':
+        return s.paths(args[0] || {});
+      default:
+        throw named('ProtocolError', `unknown method ${String(method)}`);
+    }
+  }
+
+  self.onmessage = async (event) => {
+    const { id, method, args } = event.data || {};
+    try {
+      const result = await call(id, method, Array.isArray(args) ? args : []);
+      self.postMessage({ id, ok: true, result: result === undefined ? null : result });
+    } catch (e) {
+      self.postMessage({ id, ok: false, error: toError(e) });
+    }
+  };
+})();
