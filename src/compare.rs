@@ -597,3 +597,155 @@ mod tests {
         assert_eq!(relative_change(0, 7), "0%");
     }
 }
+
+/// One caller or callee edge of a peeked function, in A and B.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeekEdge {
+    pub name: String,
+    pub a: i64,
+    pub b: i64,
+    pub a_text: String,
+    pub b_text: String,
+    pub delta_text: String,
+    /// Inlined on every side where the edge exists.
+    pub inline: bool,
+}
+
+/// A function's callers and callees with A, B and Δ per edge: pprof's peek, diff-aware.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peek {
+    pub name: String,
+    pub sample_type: String,
+    pub output_unit: String,
+    pub has_a: bool,
+    pub has_b: bool,
+    pub a_flat: i64,
+    pub b_flat: i64,
+    pub a_cum: i64,
+    pub b_cum: i64,
+    pub a_flat_text: String,
+    pub b_flat_text: String,
+    pub delta_flat_text: String,
+    pub a_cum_text: String,
+    pub b_cum_text: String,
+    pub delta_cum_text: String,
+    pub callers: Vec<PeekEdge>,
+    pub callees: Vec<PeekEdge>,
+}
+
+/// The callers and callees of the node printed as `name`, on whichever of A and B are given
+/// (a missing side counts as empty). Edges are sorted by |Δ|, then by B, then by name.
+pub fn peek(
+    a: Option<&Profile>,
+    b: Option<&Profile>,
+    name: &str,
+    opts: &Options,
+) -> Result<Peek, CompareError> {
+    let (a, b) = match (a, b) {
+        (Some(a), Some(b)) => {
+            let (a, b) = align(a, b, opts.normalize)?;
+            (Some(a), Some(b))
+        }
+        (a, b) => (a.cloned(), b.cloned()),
+    };
+    let top_opts = full_graph(&opts.top);
+    let side = |p: &Option<Profile>, sample_index: &str, err: fn(TopError) -> CompareError| {
+        p.as_ref()
+            .map(|p| -> Result<_, CompareError> {
+                let mut o = top_opts.clone();
+                o.sample_index = sample_index.to_string();
+                let an = top::analyze(p, &o).map_err(err)?;
+                let filters = Filters::compile(&o.filters, &mut Vec::new())
+                    .map_err(|e| err(TopError::Filter(e)))?;
+                let filtered = filters.apply(p, &mut Vec::new());
+                let n = crate::graph::Neighbors::of(&filtered, an.sample_index, &o.graph, name);
+                Ok((an, n))
+            })
+            .transpose()
+    };
+    let a_side = side(&a, &opts.top.sample_index, CompareError::A)?;
+    // B follows A's chosen type by name, as in compare.
+    let b_index = match (&a, &a_side) {
+        (Some(p), Some((an, _))) => p.sample_types[an.sample_index].ty.clone(),
+        _ => opts.top.sample_index.clone(),
+    };
+    let b_side = side(&b, &b_index, CompareError::B)?;
+    let any = a_side.as_ref().or(b_side.as_ref()).map(|(an, _)| an);
+    let unit = any.map(|an| an.sample_unit.clone()).unwrap_or_default();
+    let sample_type = any
+        .map(|an| an.header.sample_type.clone())
+        .unwrap_or_default();
+    let max_total = [&a_side, &b_side]
+        .iter()
+        .filter_map(|s| s.as_ref().map(|(an, _)| an.total))
+        .max()
+        .unwrap_or(0);
+    let empty = crate::graph::Neighbors::default();
+    let na = a_side.as_ref().map_or(&empty, |(_, n)| n);
+    let nb = b_side.as_ref().map_or(&empty, |(_, n)| n);
+    let join = |x: &[(String, i64, bool)], y: &[(String, i64, bool)]| {
+        let mut map: HashMap<&str, (i64, i64, bool)> = HashMap::new();
+        for (n, w, inl) in x {
+            let e = map.entry(n.as_str()).or_insert((0, 0, true));
+            e.0 = e.0.wrapping_add(*w);
+            e.2 &= inl;
+        }
+        for (n, w, inl) in y {
+            let e = map.entry(n.as_str()).or_insert((0, 0, true));
+            e.1 = e.1.wrapping_add(*w);
+            e.2 &= inl;
+        }
+        let mut edges: Vec<(String, i64, i64, bool)> = map
+            .into_iter()
+            .map(|(n, (a, b, i))| (n.to_string(), a, b, i))
+            .collect();
+        edges.sort_by(|l, r| {
+            let d = |e: &(String, i64, i64, bool)| e.2.wrapping_sub(e.1).unsigned_abs();
+            d(r).cmp(&d(l))
+                .then_with(|| r.2.unsigned_abs().cmp(&l.2.unsigned_abs()))
+                .then_with(|| l.0.cmp(&r.0))
+        });
+        edges
+    };
+    let callers = join(&na.callers, &nb.callers);
+    let callees = join(&na.callees, &nb.callees);
+    let cells = [na.flat, nb.flat, na.cum, nb.cum]
+        .into_iter()
+        .chain(callers.iter().chain(&callees).flat_map(|e| [e.1, e.2]))
+        .map(i64::wrapping_abs);
+    let output_unit = top::output_unit(cells, max_total, &unit);
+    let fmt = |v: i64| units::scaled_label(v, &unit, &output_unit);
+    let signed = |v: i64| signed_label(v, &unit, &output_unit);
+    let edges = |list: Vec<(String, i64, i64, bool)>| {
+        list.into_iter()
+            .map(|(name, a, b, inline)| PeekEdge {
+                a_text: fmt(a),
+                b_text: fmt(b),
+                delta_text: signed(b.wrapping_sub(a)),
+                name,
+                a,
+                b,
+                inline,
+            })
+            .collect()
+    };
+    Ok(Peek {
+        name: name.to_string(),
+        sample_type,
+        has_a: a_side.is_some(),
+        has_b: b_side.is_some(),
+        a_flat: na.flat,
+        b_flat: nb.flat,
+        a_cum: na.cum,
+        b_cum: nb.cum,
+        a_flat_text: fmt(na.flat),
+        b_flat_text: fmt(nb.flat),
+        delta_flat_text: signed(nb.flat.wrapping_sub(na.flat)),
+        a_cum_text: fmt(na.cum),
+        b_cum_text: fmt(nb.cum),
+        delta_cum_text: signed(nb.cum.wrapping_sub(na.cum)),
+        callers: edges(callers),
+        callees: edges(callees),
+        output_unit,
+    })
+}

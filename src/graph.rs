@@ -717,6 +717,96 @@ impl CallTree {
     }
 }
 
+/// One function's neighbourhood, pprof's `peek` without the text: its own flat and cum, and
+/// the weight of each caller→it and it→callee edge (an edge counted once per sample, never a
+/// node to itself).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Neighbors {
+    pub flat: i64,
+    pub cum: i64,
+    /// (printable name, weight, whether every contribution was an inlined call)
+    pub callers: Vec<(String, i64, bool)>,
+    pub callees: Vec<(String, i64, bool)>,
+}
+
+impl Neighbors {
+    /// The neighbours of the node(s) printed as `name` at `opts`'s granularity.
+    pub fn of(profile: &Profile, value_index: usize, opts: &Options, name: &str) -> Neighbors {
+        let table = NodeTable::build(profile, opts);
+        let targets: Vec<bool> = (0..table.len() as NodeId)
+            .map(|id| table.info(id).printable_name() == name)
+            .collect();
+        let mut out = Neighbors::default();
+        if !targets.iter().any(|&t| t) {
+            return out;
+        }
+        // (caller or callee node, is_callee) → (weight, inline, stamp)
+        let mut edges: FxMap<(NodeId, bool), (i64, bool, u32)> = FxMap::default();
+        let mut pairs: Vec<(NodeId, NodeId, bool)> = Vec::new();
+        let samples = &profile.samples;
+        for s in 0..samples.len() {
+            let w = samples.value(s, value_index);
+            if w == 0 {
+                continue;
+            }
+            let stamp = s as u32 + 1;
+            pairs.clear();
+            let mut parent: Option<NodeId> = None;
+            let mut leaf = None;
+            for loc in samples.stack(s).iter().rev() {
+                let nodes = table.nodes_of(loc.0 as usize);
+                for (i, &node) in nodes.iter().enumerate().rev() {
+                    if let Some(p) = parent
+                        && p != node
+                    {
+                        pairs.push((p, node, i + 1 != nodes.len()));
+                    }
+                    parent = Some(node);
+                    leaf = Some(node);
+                }
+            }
+            let mut through = false;
+            for &(p, n, inline) in &pairs {
+                through |= targets[p as usize] || targets[n as usize];
+                for (key, hit) in [
+                    ((p, false), targets[n as usize]),
+                    ((n, true), targets[p as usize]),
+                ] {
+                    if !hit {
+                        continue;
+                    }
+                    let e = edges.entry(key).or_insert((0, true, 0));
+                    if e.2 != stamp {
+                        e.2 = stamp;
+                        e.0 = e.0.wrapping_add(w);
+                        e.1 &= inline;
+                    }
+                }
+            }
+            if let Some(leaf) = leaf {
+                through |= targets[leaf as usize];
+                if targets[leaf as usize] {
+                    out.flat = out.flat.wrapping_add(w);
+                }
+            }
+            if through {
+                out.cum = out.cum.wrapping_add(w);
+            }
+        }
+        for ((node, is_callee), (weight, inline, _)) in edges {
+            let entry = (table.info(node).printable_name(), weight, inline);
+            if is_callee {
+                out.callees.push(entry);
+            } else {
+                out.callers.push(entry);
+            }
+        }
+        out.callers.sort();
+        out.callees.sort();
+        out
+    }
+}
+
 /// pprof's node order: by |flat| (or |cum|) descending, then printable name, then the other
 /// weight, then Go's `%v` of the node identity.
 fn sort_nodes(order: &mut [usize], nodes: &[Node], cum: bool) {

@@ -185,6 +185,61 @@ impl Session {
         to_js(&report)
     }
 
+    /// A function's callers and callees in A and B (the JSON of `profdiff peek --format=json`).
+    pub fn peek(&mut self, name: &str, opts: JsValue) -> Result<JsValue, JsValue> {
+        let report = self
+            .workspace
+            .peek(name, &options(opts)?)
+            .map_err(into_js_error)?;
+        to_js(&report)
+    }
+
+    /// A slot's top table as the CLI prints it with `--format` text, markdown, csv or json.
+    #[wasm_bindgen(js_name = exportTop)]
+    pub fn export_top(
+        &mut self,
+        slot_name: &str,
+        opts: JsValue,
+        format: &str,
+    ) -> Result<String, JsValue> {
+        let id = slot(slot_name)?;
+        self.workspace
+            .export_top(id, &options(opts)?, format)
+            .map_err(into_js_error)
+    }
+
+    /// The comparison as `profdiff diff --format=…` prints it.
+    #[wasm_bindgen(js_name = exportCompare)]
+    pub fn export_compare(&mut self, opts: JsValue, format: &str) -> Result<String, JsValue> {
+        self.workspace
+            .export_compare(&options(opts)?, format)
+            .map_err(into_js_error)
+    }
+
+    /// The growth paths as `profdiff paths --format=…` prints them.
+    #[wasm_bindgen(js_name = exportPaths)]
+    pub fn export_paths(&mut self, opts: JsValue, format: &str) -> Result<String, JsValue> {
+        self.workspace
+            .export_paths(&options(opts)?, format)
+            .map_err(into_js_error)
+    }
+
+    /// The `-diff_base` profile of A against B as gzip bytes (a `.pb.gz` for go tool pprof).
+    #[wasm_bindgen(js_name = diffProfile)]
+    pub fn diff_profile(&mut self, opts: JsValue) -> Result<Vec<u8>, JsValue> {
+        self.workspace
+            .diff_profile(&options(opts)?)
+            .map_err(into_js_error)
+    }
+
+    /// A self-contained HTML report of the aggregated tables.
+    #[wasm_bindgen(js_name = reportHtml)]
+    pub fn report_html(&mut self, opts: JsValue) -> Result<String, JsValue> {
+        self.workspace
+            .report_html(&options(opts)?)
+            .map_err(into_js_error)
+    }
+
     /// Growth paths from A to B (the JSON of `profdiff paths --format=json`).
     pub fn paths(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
         let report = self

@@ -8,7 +8,8 @@ use crate::decode::{self, Limits, Stage};
 use crate::error::DecodeError;
 use crate::options::{OptionsError, ViewOptions};
 use crate::profile::Profile;
-use crate::report::json::{DiffReport, PathsReport, SlotSummary, TopReport};
+use crate::report::json::{DiffReport, PathsReport, PeekReport, SlotSummary, TopReport};
+use crate::report::{self, Format};
 use crate::summary::Summary;
 use crate::top::{self, PrepareError, TopError};
 
@@ -104,6 +105,14 @@ impl Slot {
         let merged = self.prepared(false)?;
         Ok(SlotSummary::new(id.name(), &files, &summaries, merged))
     }
+}
+
+fn parse_format(name: &str) -> Result<Format, WorkspaceError> {
+    Format::from_name(name).ok_or_else(|| {
+        WorkspaceError::Usage(format!(
+            "unknown format {name:?}: use text, markdown, csv or json"
+        ))
+    })
 }
 
 /// A's and B's prepared profiles, then their file names.
@@ -258,6 +267,101 @@ impl Workspace {
         let (a, b, a_files, b_files) = self.both(opts.raw_names)?;
         let p = compare::paths(a, b, &path_opts).map_err(WorkspaceError::Compare)?;
         Ok(PathsReport::new(&p, &a_files, &b_files))
+    }
+
+    /// A function's callers and callees on whichever slots are loaded.
+    pub fn peek(&mut self, name: &str, opts: &ViewOptions) -> Result<PeekReport, WorkspaceError> {
+        let cmp_opts = opts.compare().map_err(WorkspaceError::Options)?;
+        for id in [SlotId::A, SlotId::B] {
+            if let Some(slot) = self.slot_mut(id) {
+                slot.prepared(opts.raw_names)?;
+            }
+        }
+        let i = usize::from(opts.raw_names);
+        let a = self.a.as_ref().and_then(|s| s.prepared[i].as_ref());
+        let b = self.b.as_ref().and_then(|s| s.prepared[i].as_ref());
+        if a.is_none() && b.is_none() {
+            return Err(WorkspaceError::Empty("A or B"));
+        }
+        let p = compare::peek(a, b, name, &cmp_opts).map_err(WorkspaceError::Compare)?;
+        Ok(PeekReport::new(&p))
+    }
+
+    /// A slot's `top` in a CLI `--format` (text, markdown, csv or json).
+    pub fn export_top(
+        &mut self,
+        id: SlotId,
+        opts: &ViewOptions,
+        format: &str,
+    ) -> Result<String, WorkspaceError> {
+        let format = parse_format(format)?;
+        let top_opts = opts.top().map_err(WorkspaceError::Options)?;
+        let profile = self.loaded(id)?.prepared(opts.raw_names)?;
+        let table = top::top(profile, &top_opts).map_err(WorkspaceError::Top)?;
+        Ok(report::top(&table, format))
+    }
+
+    /// The comparison in a CLI `--format`.
+    pub fn export_compare(
+        &mut self,
+        opts: &ViewOptions,
+        format: &str,
+    ) -> Result<String, WorkspaceError> {
+        let format = parse_format(format)?;
+        let cmp_opts = opts.compare().map_err(WorkspaceError::Options)?;
+        let (a, b, a_files, b_files) = self.both(opts.raw_names)?;
+        let c = compare::compare(a, b, &cmp_opts).map_err(WorkspaceError::Compare)?;
+        Ok(report::diff(&c, &a_files, &b_files, format))
+    }
+
+    /// The growth paths in a CLI `--format`.
+    pub fn export_paths(
+        &mut self,
+        opts: &ViewOptions,
+        format: &str,
+    ) -> Result<String, WorkspaceError> {
+        let format = parse_format(format)?;
+        let path_opts = opts.paths().map_err(WorkspaceError::Options)?;
+        let (a, b, a_files, b_files) = self.both(opts.raw_names)?;
+        let p = compare::paths(a, b, &path_opts).map_err(WorkspaceError::Compare)?;
+        Ok(report::paths(&p, &a_files, &b_files, format))
+    }
+
+    /// pprof's `-diff_base` profile of A against B, gzip-compressed: what
+    /// `profdiff diff --output` writes, for `go tool pprof`.
+    pub fn diff_profile(&mut self, opts: &ViewOptions) -> Result<Vec<u8>, WorkspaceError> {
+        let a = self.loaded(SlotId::A)?.raw.clone();
+        let b = self.loaded(SlotId::B)?.raw.clone();
+        let base = top::Base {
+            profiles: a,
+            mode: top::BaseMode::Compare,
+            normalize: opts.normalize,
+        };
+        let merged = top::combine(b, Some(base)).map_err(WorkspaceError::Prepare)?;
+        Ok(crate::encode::encode_gzip(&merged))
+    }
+
+    /// A self-contained HTML page with the comparison (when both slots are loaded) and the top
+    /// tables of the loaded slots; aggregated tables only.
+    pub fn report_html(&mut self, opts: &ViewOptions) -> Result<String, WorkspaceError> {
+        let diff = if self.a.is_some() && self.b.is_some() {
+            Some(self.compare(opts)?)
+        } else {
+            None
+        };
+        let mut tops = Vec::new();
+        for (id, label) in [(SlotId::A, "A"), (SlotId::B, "B")] {
+            if self.slot_mut(id).is_some() {
+                tops.push((label, self.top(id, opts)?));
+            }
+        }
+        let names: Vec<String> = tops
+            .iter()
+            .map(|(label, t)| format!("{label}: {}", t.header.file))
+            .collect();
+        let title = format!("profdiff report ({})", names.join(", "));
+        let tops: Vec<(&str, &TopReport)> = tops.iter().map(|(l, t)| (*l, t)).collect();
+        Ok(report::html::report(&title, diff.as_ref(), &tops))
     }
 
     /// Both slots' prepared profiles and file names.

@@ -428,3 +428,59 @@ fn formats_carry_the_same_rows() {
         .count();
     assert_eq!(ranked, 3);
 }
+
+#[test]
+fn peek_shows_callers_and_callees_with_both_sides() {
+    let (a, b) = (
+        prepared(&[example("gateway-a.pb.gz")]),
+        prepared(&[example("gateway-b.pb.gz")]),
+    );
+    let p = compare::peek(
+        Some(&a),
+        Some(&b),
+        "compress/flate.NewWriter",
+        &compare::Options::default(),
+    )
+    .expect("peek");
+    assert!(p.has_a && p.has_b);
+    let c = compare::compare(&a, &b, &full_options("")).expect("compare");
+    let row = c
+        .rows
+        .iter()
+        .find(|r| r.name == "compress/flate.NewWriter")
+        .unwrap();
+    assert_eq!(
+        (p.a_flat, p.b_flat, p.a_cum, p.b_cum),
+        (row.a_flat, row.b_flat, row.a_cum, row.b_cum)
+    );
+    // Its only caller carries all of its weight; its callees carry what it did not allocate itself.
+    assert_eq!(p.callers.len(), 1);
+    assert_eq!(p.callers[0].name, "compress/gzip.(*Writer).Write");
+    assert_eq!(p.callers[0].b, p.b_cum);
+    let callees: i64 = p.callees.iter().map(|e| e.b).sum();
+    assert_eq!(p.b_flat + callees, p.b_cum);
+    // One side only: B is empty.
+    let one = compare::peek(
+        Some(&b),
+        None,
+        "compress/flate.NewWriter",
+        &compare::Options::default(),
+    )
+    .unwrap();
+    assert!(one.has_a && !one.has_b);
+    assert_eq!(one.a_cum, p.b_cum);
+    // The CLI prints the same structure.
+    let a_path = example("gateway-a.pb.gz");
+    let b_path = example("gateway-b.pb.gz");
+    let out = profdiff(&[
+        "peek",
+        "--name",
+        "compress/flate.NewWriter",
+        a_path.to_str().unwrap(),
+        b_path.to_str().unwrap(),
+        "--format=json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["callers"][0]["name"], "compress/gzip.(*Writer).Write");
+    assert_eq!(v["bCum"], p.b_cum);
+}

@@ -468,3 +468,84 @@ fn duration_text(nanos: i64) -> String {
         String::new()
     }
 }
+
+/// One caller or callee edge.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PeekEdgeDto {
+    pub name: String,
+    pub a: i64,
+    pub b: i64,
+    pub delta: i64,
+    pub a_text: String,
+    pub b_text: String,
+    pub delta_text: String,
+    pub inline: bool,
+}
+
+/// `profdiff peek --format=json`: a function's callers and callees in A and B.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PeekReport {
+    pub schema_version: u32,
+    pub kind: &'static str,
+    pub name: String,
+    pub sample_type: String,
+    pub output_unit: String,
+    pub has_a: bool,
+    pub has_b: bool,
+    pub a_flat: i64,
+    pub b_flat: i64,
+    pub a_cum: i64,
+    pub b_cum: i64,
+    pub a_flat_text: String,
+    pub b_flat_text: String,
+    pub delta_flat_text: String,
+    pub a_cum_text: String,
+    pub b_cum_text: String,
+    pub delta_cum_text: String,
+    pub callers: Vec<PeekEdgeDto>,
+    pub callees: Vec<PeekEdgeDto>,
+    pub text: String,
+}
+
+impl PeekReport {
+    pub fn new(p: &crate::compare::Peek) -> PeekReport {
+        let edges = |list: &[crate::compare::PeekEdge]| {
+            list.iter()
+                .map(|e| PeekEdgeDto {
+                    name: e.name.clone(),
+                    a: e.a,
+                    b: e.b,
+                    delta: e.b.wrapping_sub(e.a),
+                    a_text: e.a_text.clone(),
+                    b_text: e.b_text.clone(),
+                    delta_text: e.delta_text.clone(),
+                    inline: e.inline,
+                })
+                .collect()
+        };
+        PeekReport {
+            schema_version: SCHEMA_VERSION,
+            kind: "peek",
+            name: p.name.clone(),
+            sample_type: p.sample_type.clone(),
+            output_unit: p.output_unit.clone(),
+            has_a: p.has_a,
+            has_b: p.has_b,
+            a_flat: p.a_flat,
+            b_flat: p.b_flat,
+            a_cum: p.a_cum,
+            b_cum: p.b_cum,
+            a_flat_text: p.a_flat_text.clone(),
+            b_flat_text: p.b_flat_text.clone(),
+            delta_flat_text: p.delta_flat_text.clone(),
+            a_cum_text: p.a_cum_text.clone(),
+            b_cum_text: p.b_cum_text.clone(),
+            delta_cum_text: p.delta_cum_text.clone(),
+            callers: edges(&p.callers),
+            callees: edges(&p.callees),
+            text: text::peek(p),
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Renderings of computed tables: pprof-exact text, Markdown, CSV and JSON, for `top`,
 //! `diff` and `paths`.
 
+pub mod html;
 pub mod json;
 pub mod table;
 pub mod text;
@@ -27,7 +28,7 @@ impl Format {
     }
 }
 
-use crate::compare::{Comparison, Paths};
+use crate::compare::{Comparison, Paths, Peek};
 use crate::top::TopTable;
 
 /// A `top` table in `format`.
@@ -57,5 +58,15 @@ pub fn paths(p: &Paths, a_files: &[String], b_files: &[String], format: Format) 
         Format::Markdown => table::markdown(&table::Table::from_paths(p, a_files, b_files)),
         Format::Csv => table::csv(&table::Table::from_paths(p, a_files, b_files)),
         Format::Json => json::to_string(&json::PathsReport::new(p, a_files, b_files)),
+    }
+}
+
+/// A function's callers and callees in `format`.
+pub fn peek(p: &Peek, format: Format) -> String {
+    match format {
+        Format::Text => text::peek(p),
+        Format::Markdown => table::markdown(&table::Table::from_peek(p)),
+        Format::Csv => table::csv(&table::Table::from_peek(p)),
+        Format::Json => json::to_string(&json::PeekReport::new(p)),
     }
 }

@@ -2,7 +2,7 @@
 //! Markdown and CSV renderings are written from. Cells hold the values as the text report
 //! prints them; CSV adds the raw numbers after them.
 
-use crate::compare::{Comparison, Paths};
+use crate::compare::{Comparison, Paths, Peek};
 use crate::report::text;
 use crate::top::TopTable;
 
@@ -98,6 +98,51 @@ impl Table {
     }
 }
 
+impl Table {
+    pub fn from_peek(p: &Peek) -> Table {
+        let mut rows = Vec::new();
+        let mut raw_rows = Vec::new();
+        let mut push = |role: &str, e: &crate::compare::PeekEdge| {
+            rows.push(vec![
+                role.to_string(),
+                e.name.clone(),
+                e.a_text.clone(),
+                e.b_text.clone(),
+                e.delta_text.clone(),
+                if e.inline {
+                    "inline".to_string()
+                } else {
+                    String::new()
+                },
+            ]);
+            raw_rows.push(vec![e.a, e.b]);
+        };
+        for e in &p.callers {
+            push("caller", e);
+        }
+        for e in &p.callees {
+            push("callee", e);
+        }
+        Table {
+            title_lines: vec![format!(
+                "{} (Type: {}): cum A {}, B {}, Δ {}; flat A {}, B {}, Δ {}",
+                p.name,
+                p.sample_type,
+                p.a_cum_text,
+                p.b_cum_text,
+                p.delta_cum_text,
+                p.a_flat_text,
+                p.b_flat_text,
+                p.delta_flat_text
+            )],
+            columns: vec!["role", "name", "A", "B", "Δ", "inline"],
+            rows,
+            raw_columns: vec!["a_value", "b_value"],
+            raw_rows,
+        }
+    }
+}
+
 /// GitHub-flavoured Markdown: the title lines as a code block (they are pprof's text), then
 /// the table.
 pub fn markdown(t: &Table) -> String {
@@ -117,7 +162,7 @@ pub fn markdown(t: &Table) -> String {
     }
     out.push_str("\n|");
     for c in &t.columns {
-        let numeric = !matches!(*c, "name" | "path" | "inline" | "status");
+        let numeric = !matches!(*c, "name" | "path" | "inline" | "status" | "role");
         out.push_str(if numeric { " ---: |" } else { " --- |" });
     }
     out.push('\n');

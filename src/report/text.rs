@@ -372,6 +372,46 @@ pub fn paths(p: &Paths, a_files: &[String], b_files: &[String]) -> String {
     out
 }
 
+/// `profdiff peek`: a function's callers above it and callees below it, with A, B and Δ.
+pub fn peek(p: &crate::compare::Peek) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Callers and callees of {} (Type: {})",
+        p.name, p.sample_type
+    );
+    let _ = writeln!(out, "{:>11} {:>10} {:>10}  ", "Δ", "A", "B");
+    let edge = |out: &mut String, e: &crate::compare::PeekEdge, arrow: &str| {
+        let _ = writeln!(
+            out,
+            "{:>11} {:>10} {:>10}  {arrow} {}{}",
+            e.delta_text,
+            e.a_text,
+            e.b_text,
+            e.name,
+            if e.inline { " (inline)" } else { "" }
+        );
+    };
+    for e in &p.callers {
+        edge(&mut out, e, "  caller");
+    }
+    let _ = writeln!(
+        out,
+        "{:>11} {:>10} {:>10}  | {} (cum; flat A {}, B {}, Δ {})",
+        p.delta_cum_text,
+        p.a_cum_text,
+        p.b_cum_text,
+        p.name,
+        p.a_flat_text,
+        p.b_flat_text,
+        p.delta_flat_text
+    );
+    for e in &p.callees {
+        edge(&mut out, e, "  callee");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,8 +30,27 @@ pub enum Command {
     Diff(Box<DiffArgs>),
     /// Rank the call paths that carry the change from A to B, folded by shared prefix.
     Paths(Box<PathsArgs>),
+    /// Show a function's callers and callees with A, B and Δ per edge (pprof's peek, for one
+    /// profile or a pair).
+    Peek(Box<PeekArgs>),
     /// Describe a profile: sample types with totals, period, time, duration, sizes, labels.
     Info(InfoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PeekArgs {
+    /// The node's printable name at the granularity, e.g. compress/flate.NewWriter.
+    #[arg(long)]
+    pub name: String,
+    #[command(flatten)]
+    pub sides: SidesArgs,
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// The two sides of a comparison.

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, DiffArgs, InfoArgs, PathsArgs, SidesArgs, TopArgs};
+use args::{Cli, Command, DiffArgs, InfoArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs};
 use profdiff::{Limits, Profile, compare, gate, report, summary, top};
 
 fn main() -> ExitCode {
@@ -49,6 +49,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Top(a) => run_top(a),
         Command::Diff(a) => run_diff(a),
         Command::Paths(a) => run_paths(a),
+        Command::Peek(a) => run_peek(a),
         Command::Info(a) => run_info(a),
     }
 }
@@ -190,6 +191,27 @@ fn write_diff_profile(a: &DiffArgs, path: &Path, limits: &Limits) -> Result<(), 
             io_reason(&e)
         ))
     })
+}
+
+fn run_peek(a: &PeekArgs) -> Result<(), Failure> {
+    let limits = Limits::from(&a.input);
+    let opts = compare::Options {
+        top: top::Options::from(&a.table),
+        normalize: a.sides.normalize,
+        sort: compare::SortBy::from(&a.table),
+    };
+    // One file: a plain peek of that profile, shown as A.
+    let p = if a.sides.a.is_empty() && a.sides.b.is_empty() && a.sides.files.len() == 1 {
+        let one = load(&a.sides.files[0], &limits)?;
+        let one = top::prepare(vec![one], a.table.raw_names)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        compare::peek(Some(&one), None, &a.name, &opts)
+    } else {
+        let sides = load_sides(&a.sides, a.table.raw_names, &limits)?;
+        compare::peek(Some(&sides.a), Some(&sides.b), &a.name, &opts)
+    }
+    .map_err(|e| Failure::Message(e.to_string()))?;
+    write_stdout(&report::peek(&p, a.format))
 }
 
 fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
