@@ -6,6 +6,7 @@
 //! The inputs are never mutated: each side is analysed on its own, with the same options, and
 //! the comparison is a new value.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::filter::Filters;
@@ -135,11 +136,15 @@ pub struct Comparison {
 /// Makes A and B comparable as pprof makes profiles mergeable: sample types matched by name
 /// (those of A's order kept when present in both), units of one family brought to the finer
 /// one, period types checked. With `normalize`, A is scaled to B's sums.
-pub fn align(
-    a: &Profile,
-    b: &Profile,
+pub fn align<'p>(
+    a: &'p Profile,
+    b: &'p Profile,
     normalize: bool,
-) -> Result<(Profile, Profile), CompareError> {
+) -> Result<(Cow<'p, Profile>, Cow<'p, Profile>), CompareError> {
+    // Profiles of one kind (the common case) need no copy: nothing would change.
+    if !normalize && a.sample_types == b.sample_types && a.period_type == b.period_type {
+        return Ok((Cow::Borrowed(a), Cow::Borrowed(b)));
+    }
     let mut pair = vec![a.clone(), b.clone()];
     merge::make_comparable(&mut pair).map_err(CompareError::Incompatible)?;
     let b = pair.pop().expect("two profiles");
@@ -147,7 +152,7 @@ pub fn align(
     if normalize {
         merge::normalize(&mut a, &b).map_err(CompareError::Incompatible)?;
     }
-    Ok((a, b))
+    Ok((Cow::Owned(a), Cow::Owned(b)))
 }
 
 /// Compares two prepared profiles (see [`top::prepare`]).
@@ -646,10 +651,10 @@ pub fn peek(
             let (a, b) = align(a, b, opts.normalize)?;
             (Some(a), Some(b))
         }
-        (a, b) => (a.cloned(), b.cloned()),
+        (a, b) => (a.map(Cow::Borrowed), b.map(Cow::Borrowed)),
     };
     let top_opts = full_graph(&opts.top);
-    let side = |p: &Option<Profile>, sample_index: &str, err: fn(TopError) -> CompareError| {
+    let side = |p: &Option<Cow<Profile>>, sample_index: &str, err: fn(TopError) -> CompareError| {
         p.as_ref()
             .map(|p| -> Result<_, CompareError> {
                 let mut o = top_opts.clone();
