@@ -70,6 +70,6 @@ goldens:
 example:
 	examples/regen.sh
 
-## bench: time profdiff against go tool pprof on large profiles
-bench:
+## bench: time profdiff against go tool pprof on large profiles, and the page in Chromium
+bench: build wasm
 	bench/run.sh

@@ -262,3 +262,17 @@ rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "uncommitted")
 } >"$OUT/results.md"
 echo
 cat "$OUT/results.md"
+
+# --- the page ----------------------------------------------------------------------------------
+# Two large profiles set on the page's inputs until the comparison is on screen, in headless
+# Chromium (needs the WASM package, dist not required, and the e2e node modules).
+if [[ -x /usr/bin/chromium && -d "$ROOT/tests/e2e/node_modules/playwright-core" && -f "$ROOT/www/pkg/profdiff.js" ]]; then
+    log "page: large-a + large-b, and the two largest corpus files, in headless Chromium"
+    page_pairs=("$LARGE_A" "$LARGE_B")
+    if ((${#CORPUS_FILES[@]} >= 2)); then
+        page_pairs+=("${CORPUS_FILES[0]}" "${CORPUS_FILES[1]}")
+    fi
+    node "$ROOT/bench/page.mjs" "${page_pairs[@]}" || log "page benchmark failed"
+else
+    log "page benchmark skipped: needs /usr/bin/chromium, tests/e2e/node_modules and www/pkg (make test sets them up)"
+fi
