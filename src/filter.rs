@@ -273,7 +273,13 @@ fn compile_regex(name: &'static str, value: &str) -> Result<Option<Regex>, Filte
     if value.is_empty() {
         return Ok(None);
     }
-    Regex::new(value).map(Some).map_err(|e| FilterError::Regex {
+    regex(name, value).map(Some)
+}
+
+/// Compiles a filter regex; the error keeps the regex crate's last line, which names the
+/// problem (its earlier lines draw the pattern).
+fn regex(name: &'static str, text: &str) -> Result<Regex, FilterError> {
+    Regex::new(text).map_err(|e| FilterError::Regex {
         name,
         message: e
             .to_string()
@@ -366,18 +372,7 @@ fn compile_tag_filter(
     }
     let regexes = value
         .split(',')
-        .map(|part| {
-            Regex::new(part).map_err(|e| FilterError::Regex {
-                name,
-                message: e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
-            })
-        })
+        .map(|part| regex(name, part))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(TagFilter {
         key,

@@ -309,6 +309,19 @@ impl NodeTable {
         };
         &self.loc_nodes[start..self.loc_ends[loc] as usize]
     }
+
+    /// Calls `f(node, inlined)` for every frame of `stack` (stored leaf first) from the root to
+    /// the leaf: locations outermost first and, in each, its lines from the physical function
+    /// to the innermost inlined callee. `inlined` is true for the inlined callees.
+    #[inline]
+    fn walk(&self, stack: &[crate::profile::LocIdx], mut f: impl FnMut(NodeId, bool)) {
+        for loc in stack.iter().rev() {
+            let nodes = self.nodes_of(loc.0 as usize);
+            for (i, &node) in nodes.iter().enumerate().rev() {
+                f(node, i + 1 != nodes.len());
+            }
+        }
+    }
 }
 
 /// A node's identity in integers: canonical string ids (0 is "") and numbers. Two nodes are
@@ -452,6 +465,16 @@ pub fn go_base(path: &str) -> &str {
     }
 }
 
+/// The samples whose chosen value is nonzero (pprof skips the others), with a per-sample stamp
+/// (never 0) for "seen in this sample" marks, and the value.
+fn weighted(profile: &Profile, value_index: usize) -> impl Iterator<Item = (usize, u32, i64)> + '_ {
+    let samples = &profile.samples;
+    (0..samples.len()).filter_map(move |s| {
+        let w = samples.value(s, value_index);
+        (w != 0).then_some((s, s as u32 + 1, w))
+    })
+}
+
 /// Flat and cum per node of the untrimmed graph.
 struct Weights {
     flat: Vec<i64>,
@@ -466,24 +489,16 @@ fn accumulate(profile: &Profile, table: &NodeTable, value_index: usize) -> Weigh
     let mut cum = vec![0i64; n];
     // seen[node] == stamp means the node already got this sample's cum.
     let mut seen = vec![0u32; n];
-    let samples = &profile.samples;
-    for s in 0..samples.len() {
-        let w = samples.value(s, value_index);
-        if w == 0 {
-            continue;
-        }
-        let stamp = s as u32 + 1;
+    for (s, stamp, w) in weighted(profile, value_index) {
         let mut leaf = None;
-        for loc in samples.stack(s).iter().rev() {
-            for &node in table.nodes_of(loc.0 as usize).iter().rev() {
-                let slot = &mut seen[node as usize];
-                if *slot != stamp {
-                    *slot = stamp;
-                    cum[node as usize] = cum[node as usize].wrapping_add(w);
-                }
-                leaf = Some(node);
+        table.walk(profile.samples.stack(s), |node, _| {
+            let slot = &mut seen[node as usize];
+            if *slot != stamp {
+                *slot = stamp;
+                cum[node as usize] = cum[node as usize].wrapping_add(w);
             }
-        }
+            leaf = Some(node);
+        });
         if let Some(leaf) = leaf {
             flat[leaf as usize] = flat[leaf as usize].wrapping_add(w);
         }
@@ -515,39 +530,29 @@ fn inline_labels(
     }
     let is_kept = |node: NodeId| kept.is_none_or(|k| k[node as usize]);
     let mut edges: FxMap<(NodeId, NodeId), Edge> = FxMap::default();
-    let samples = &profile.samples;
-    for s in 0..samples.len() {
-        let w = samples.value(s, value_index);
-        if w == 0 {
-            continue;
-        }
-        let stamp = s as u32 + 1;
+    for (s, stamp, w) in weighted(profile, value_index) {
         let mut parent: Option<NodeId> = None;
-        for loc in samples.stack(s).iter().rev() {
-            let nodes = table.nodes_of(loc.0 as usize);
-            for (i, &node) in nodes.iter().enumerate().rev() {
-                if !is_kept(node) {
-                    continue;
-                }
-                if let Some(p) = parent
-                    && p != node
-                    && table.ever_inlined[node as usize]
-                {
-                    let inlined_here = i + 1 != nodes.len();
-                    let edge = edges.entry((p, node)).or_insert(Edge {
-                        weight: 0,
-                        inline: true,
-                        stamp: 0,
-                    });
-                    if edge.stamp != stamp {
-                        edge.stamp = stamp;
-                        edge.weight = edge.weight.wrapping_add(w);
-                        edge.inline &= inlined_here;
-                    }
-                }
-                parent = Some(node);
+        table.walk(profile.samples.stack(s), |node, inlined_here| {
+            if !is_kept(node) {
+                return;
             }
-        }
+            if let Some(p) = parent
+                && p != node
+                && table.ever_inlined[node as usize]
+            {
+                let edge = edges.entry((p, node)).or_insert(Edge {
+                    weight: 0,
+                    inline: true,
+                    stamp: 0,
+                });
+                if edge.stamp != stamp {
+                    edge.stamp = stamp;
+                    edge.weight = edge.weight.wrapping_add(w);
+                    edge.inline &= inlined_here;
+                }
+            }
+            parent = Some(node);
+        });
     }
     let mut has_inline = vec![false; n];
     let mut has_call = vec![false; n];
@@ -685,31 +690,24 @@ impl CallTree {
             flat: 0,
         }];
         let mut children: FxMap<(u32, NodeId), u32> = FxMap::default();
-        let samples = &profile.samples;
-        for s in 0..samples.len() {
-            let w = samples.value(s, value_index);
-            if w == 0 {
-                continue;
-            }
+        for (s, _, w) in weighted(profile, value_index) {
             nodes[0].cum = nodes[0].cum.wrapping_add(w);
             let mut at = 0u32;
-            for loc in samples.stack(s).iter().rev() {
-                for &frame in table.nodes_of(loc.0 as usize).iter().rev() {
-                    at = *children.entry((at, frame)).or_insert_with(|| {
-                        let name = names[frame as usize]
-                            .get_or_insert_with(|| table.info(frame).printable_name());
-                        nodes.push(TreeNode {
-                            name: name.clone(),
-                            parent: at,
-                            cum: 0,
-                            flat: 0,
-                        });
-                        (nodes.len() - 1) as u32
+            table.walk(profile.samples.stack(s), |frame, _| {
+                at = *children.entry((at, frame)).or_insert_with(|| {
+                    let name = names[frame as usize]
+                        .get_or_insert_with(|| table.info(frame).printable_name());
+                    nodes.push(TreeNode {
+                        name: name.clone(),
+                        parent: at,
+                        cum: 0,
+                        flat: 0,
                     });
-                    let node = &mut nodes[at as usize];
-                    node.cum = node.cum.wrapping_add(w);
-                }
-            }
+                    (nodes.len() - 1) as u32
+                });
+                let node = &mut nodes[at as usize];
+                node.cum = node.cum.wrapping_add(w);
+            });
             let leaf = &mut nodes[at as usize];
             leaf.flat = leaf.flat.wrapping_add(w);
         }
@@ -743,28 +741,19 @@ impl Neighbors {
         // (caller or callee node, is_callee) → (weight, inline, stamp)
         let mut edges: FxMap<(NodeId, bool), (i64, bool, u32)> = FxMap::default();
         let mut pairs: Vec<(NodeId, NodeId, bool)> = Vec::new();
-        let samples = &profile.samples;
-        for s in 0..samples.len() {
-            let w = samples.value(s, value_index);
-            if w == 0 {
-                continue;
-            }
-            let stamp = s as u32 + 1;
+        for (s, stamp, w) in weighted(profile, value_index) {
             pairs.clear();
             let mut parent: Option<NodeId> = None;
             let mut leaf = None;
-            for loc in samples.stack(s).iter().rev() {
-                let nodes = table.nodes_of(loc.0 as usize);
-                for (i, &node) in nodes.iter().enumerate().rev() {
-                    if let Some(p) = parent
-                        && p != node
-                    {
-                        pairs.push((p, node, i + 1 != nodes.len()));
-                    }
-                    parent = Some(node);
-                    leaf = Some(node);
+            table.walk(profile.samples.stack(s), |node, inlined| {
+                if let Some(p) = parent
+                    && p != node
+                {
+                    pairs.push((p, node, inlined));
                 }
-            }
+                parent = Some(node);
+                leaf = Some(node);
+            });
             let mut through = false;
             for &(p, n, inline) in &pairs {
                 through |= targets[p as usize] || targets[n as usize];

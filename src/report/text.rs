@@ -242,14 +242,13 @@ pub fn summary(file: &str, s: &crate::summary::Summary) -> String {
 /// The lines above the comparison table: each side's files, type, time and total, Δtotal.
 pub fn diff_header_lines(c: &Comparison, a_files: &[String], b_files: &[String]) -> Vec<String> {
     let mut lines = side_lines(&c.a, &c.b, a_files, b_files, &c.sample_type);
-    lines.push(format!(
-        "Δtotal: {} ({})",
-        c.delta_total_text, c.delta_total_pct_text
-    ));
-    if c.normalized {
-        lines.push("A was scaled to B's total before comparing (--normalize)".to_string());
-    }
-    push_filters(&mut lines, &c.active_filters);
+    push_change_lines(
+        &mut lines,
+        &c.delta_total_text,
+        &c.delta_total_pct_text,
+        c.normalized,
+        &c.active_filters,
+    );
     lines.push(format!(
         "Showing {} of {} rows{}",
         c.rows.len(),
@@ -291,7 +290,20 @@ fn side_lines(
     vec![describe("A", a, a_files), describe("B", b, b_files)]
 }
 
-fn push_filters(lines: &mut Vec<String>, filters: &[String]) {
+/// The lines every A/B report has after the two sides: Δtotal, normalization, filters.
+fn push_change_lines(
+    lines: &mut Vec<String>,
+    delta_total_text: &str,
+    delta_total_pct_text: &str,
+    normalized: bool,
+    filters: &[String],
+) {
+    lines.push(format!(
+        "Δtotal: {delta_total_text} ({delta_total_pct_text})"
+    ));
+    if normalized {
+        lines.push("A was scaled to B's total before comparing (--normalize)".to_string());
+    }
     if !filters.is_empty() {
         lines.push("Active filters (both sides):".to_string());
         for f in filters {
@@ -333,14 +345,13 @@ pub fn diff(c: &Comparison, a_files: &[String], b_files: &[String]) -> String {
 /// The lines above the growth paths.
 pub fn paths_header_lines(p: &Paths, a_files: &[String], b_files: &[String]) -> Vec<String> {
     let mut lines = side_lines(&p.a, &p.b, a_files, b_files, &p.sample_type);
-    lines.push(format!(
-        "Δtotal: {} ({})",
-        p.delta_total_text, p.delta_total_pct_text
-    ));
-    if p.normalized {
-        lines.push("A was scaled to B's total before comparing (--normalize)".to_string());
-    }
-    push_filters(&mut lines, &p.active_filters);
+    push_change_lines(
+        &mut lines,
+        &p.delta_total_text,
+        &p.delta_total_pct_text,
+        p.normalized,
+        &p.active_filters,
+    );
     let ranked = p.nodes.iter().filter(|n| n.rank.is_some()).count();
     lines.push(format!(
         "Top {ranked} call paths by the change of the samples ending on them; shared prefixes folded, #N marks the end of path N"
