@@ -12,9 +12,15 @@ pub enum DecodeError {
     )]
     TooLarge { limit: u64 },
     #[error(
-        "parsing profile: the profile has more than {limit} {what} (a limit; raise it with the matching --max- option)"
+        "parsing profile: the profile has more than {limit} {what}{}",
+        limit_hint(flag)
     )]
-    Limit { what: &'static str, limit: u64 },
+    Limit {
+        what: &'static str,
+        limit: u64,
+        /// The CLI flag that raises the limit, or "" when it is fixed.
+        flag: &'static str,
+    },
     #[error("parsing profile: empty input file")]
     Empty,
     #[error("parsing profile: concatenated profiles detected")]
@@ -55,4 +61,12 @@ pub enum Malformed {
     DuplicateId { kind: &'static str, id: u64 },
     #[error("location id: {location} has a line with nil function")]
     LineWithoutFunction { location: u64 },
+}
+
+fn limit_hint(flag: &str) -> String {
+    if flag.is_empty() {
+        " (a fixed limit)".to_string()
+    } else {
+        format!(" (a limit; raise it with {flag})")
+    }
 }

@@ -67,8 +67,7 @@ impl Guard {
             let header_len = (header.len() - rest.len()) as u64;
             self.count(field, wire_type, payload)?;
             let end = self.next + header_len;
-            let end = end.checked_add(payload).ok_or(DecodeError::Limit {
-                what: "declared field length",
+            let end = end.checked_add(payload).ok_or(DecodeError::TooLarge {
                 limit: self.limits.max_inflated_bytes,
             })?;
             if end > self.limits.max_inflated_bytes {
@@ -83,16 +82,27 @@ impl Guard {
 
     fn count(&mut self, field: u64, wire_type: u64, len: u64) -> Result<(), DecodeError> {
         let l = &self.limits;
-        let (counter, limit, what) = match (field, wire_type) {
-            (2, _) => (&mut self.samples, l.max_samples, "samples"),
-            (4, 2) => (&mut self.locations, l.max_locations, "locations"),
-            (5, 2) => (&mut self.functions, l.max_functions, "functions"),
+        let (counter, limit, what, flag) = match (field, wire_type) {
+            (2, _) => (&mut self.samples, l.max_samples, "samples", "--max-samples"),
+            (4, 2) => (
+                &mut self.locations,
+                l.max_locations,
+                "locations",
+                "--max-locations",
+            ),
+            (5, 2) => (
+                &mut self.functions,
+                l.max_functions,
+                "functions",
+                "--max-functions",
+            ),
             (6, 2) => {
                 self.string_bytes = self.string_bytes.saturating_add(len);
                 if self.string_bytes > l.max_string_bytes {
                     return Err(DecodeError::Limit {
                         what: "bytes of strings",
                         limit: l.max_string_bytes,
+                        flag: "--max-string-bytes",
                     });
                 }
                 return Ok(());
@@ -104,6 +114,7 @@ impl Guard {
                     return Err(DecodeError::Limit {
                         what: "bytes of unknown fields",
                         limit: MAX_UNKNOWN_BYTES,
+                        flag: "",
                     });
                 }
                 return Ok(());
@@ -111,7 +122,7 @@ impl Guard {
         };
         *counter += 1;
         if *counter > limit {
-            return Err(DecodeError::Limit { what, limit });
+            return Err(DecodeError::Limit { what, limit, flag });
         }
         Ok(())
     }

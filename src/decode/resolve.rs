@@ -230,12 +230,14 @@ fn resolve_samples(
             return Err(DecodeError::Limit {
                 what: "locations in one stack",
                 limit: limits.max_stack_depth,
+                flag: "--max-stack-depth",
             });
         }
         if (out.n_frames() + ids.len()) as u64 > limits.max_frames {
             return Err(DecodeError::Limit {
                 what: "stack frames in all",
                 limit: limits.max_frames,
+                flag: "--max-frames",
             });
         }
         stack.clear();
