@@ -1,14 +1,20 @@
-// The page: two slots (A baseline, B new), the shared controls, and the views. Every number
-// shown comes from the Rust core through the worker; this file routes requests and replies.
+// The page: two slots (A baseline, B new), the shared controls and filters, the views, the
+// callers/callees panel, exports, keyboard and the state in the URL fragment. Every number shown
+// comes from the Rust core through the worker; this file routes requests and replies.
 import { h, clear, setText, $, $$ } from './dom.js';
 import { WorkerClient } from './client.js';
-import { nextSort } from './views/table.js';
+import { nextSort, searchMatcher } from './views/table.js';
 import { renderTop } from './views/top-table.js';
 import { renderCompare } from './views/compare-table.js';
 import { renderPaths } from './views/paths.js';
+import { renderPeek } from './views/peek.js';
+import { FILTERS, formatHash, parseHash } from './hash.js';
 
 const SLOTS = ['a', 'b'];
 const VIEWS = ['top-a', 'top-b', 'compare', 'paths'];
+const VIEW_NAMES = { 'top-a': 'Top A', 'top-b': 'Top B', compare: 'Compare', paths: 'Paths' };
+const FORMAT_NAMES = { text: 'text', markdown: 'Markdown', csv: 'CSV', json: 'JSON' };
+const THEMES = ['auto', 'dark', 'light'];
 const STAGE_TEXT = {
   reading: 'Reading',
   inflating: 'Inflating',
@@ -28,13 +34,22 @@ const state = {
   report: null, // { view, data } for the view on screen
   viewError: null,
   sorts: {}, // view → { col, dir } or absent (the report's own order)
-  showAll: false,
   showText: false,
+  filters: Object.fromEntries(Object.keys(FILTERS).map((k) => [k, ''])), // applied filters
+  selected: null, // the selected function's name
+  search: '', // quick search (display only)
+  peek: { open: false, name: null, history: [], report: null, error: null },
+  example: false, // the slots hold the bundled example
 };
 
 let client = null;
 let busy = 0; // worker operations in flight
 let generation = 0; // the newest view request; older replies are dropped
+let peekGeneration = 0;
+let controller = null; // the ReportTable or PathsTree on screen
+let renderedView = null; // the view whose table is on screen (to keep its scroll position)
+let pending = null; // fragment state that waits for profiles: { view, si, sel, cs }
+let lastHash = null; // the fragment this page wrote last
 const emptyNode = $('#empty');
 
 // ---------------------------------------------------------------------------------------------
@@ -161,6 +176,7 @@ function loadInto(slot, files) {
       });
       setSlot(slot, summary);
       state.errors[slot] = null;
+      state.example = false;
     } catch (e) {
       // The slot keeps its previous profile, and the view stays as it is.
       state.errors[slot] = toPlainError(e);
@@ -168,7 +184,8 @@ function loadInto(slot, files) {
       return;
     }
     chooseView(bothBefore);
-    await refreshView();
+    applyPending();
+    await refreshAll();
   }));
 }
 
@@ -193,13 +210,15 @@ function loadPair(files, errorSlot = 'a') {
       setSlot('b', pair.b);
       state.errors.a = null;
       state.errors.b = null;
+      state.example = false;
     } catch (e) {
       state.errors[errorSlot] = toPlainError(e);
       renderChrome();
       return;
     }
     state.view = 'compare';
-    await refreshView();
+    applyPending();
+    await refreshAll();
   }));
 }
 
@@ -211,8 +230,10 @@ function loadExample() {
     setSlot('b', pair.b);
     state.errors.a = null;
     state.errors.b = null;
+    state.example = true;
     state.view = 'compare';
-    await refreshView();
+    applyPending();
+    await refreshAll();
   }));
 }
 
@@ -221,21 +242,25 @@ function clearSlot(slot) {
     await client.call('clear', [slot]);
     setSlot(slot, null);
     state.errors[slot] = null;
+    state.example = false;
     chooseView(bothLoaded());
-    await refreshView();
+    if (!state.slots.a && !state.slots.b) closePeek();
+    await refreshAll();
   });
 }
 
 function swapSlots() {
+  if (!(state.slots.a || state.slots.b)) return Promise.resolve();
   return run(async () => {
     const pair = await client.call('swap');
     state.slots.a = pair.a || null;
     state.slots.b = pair.b || null;
     state.labels = { a: state.labels.b, b: state.labels.a };
     state.errors = { a: null, b: null };
+    state.example = false;
     if (state.view === 'top-a') state.view = 'top-b';
     else if (state.view === 'top-b') state.view = 'top-a';
-    await refreshView();
+    await refreshAll();
   });
 }
 
@@ -244,6 +269,10 @@ function swapSlots() {
 
 function bothLoaded() {
   return Boolean(state.slots.a && state.slots.b);
+}
+
+function anyLoaded() {
+  return Boolean(state.slots.a || state.slots.b);
 }
 
 function viewValid(view) {
@@ -263,26 +292,33 @@ function chooseView(bothBefore) {
   }
 }
 
-function nodecount() {
-  const raw = $('#nodecount').value.trim();
+function intValue(id) {
+  const raw = $(id).value.trim();
   const n = Number(raw);
   return raw === '' || !Number.isInteger(n) || n < 0 ? 0 : n;
 }
 
-/** The options of the shared controls, in the worker API's shape. */
+/** The node fraction control, or null for the core's default. */
+function nodefraction() {
+  const raw = $('#nodefraction').value.trim();
+  if (raw === '') return null;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+/** The options of the shared controls and the applied filters, in the worker API's shape. */
 function currentOptions(view) {
   const opts = {
     sampleIndex: effectiveSampleIndex(view),
     granularity: $('#granularity').value,
     cum: $('#order').value === 'cum',
-    nodecount: nodecount(),
+    nodecount: intValue('#nodecount'),
     noinlines: $('#noinlines').checked,
     rawNames: $('#raw-names').checked,
-    focus: $('#focus').value,
-    ignore: $('#ignore').value,
-    hide: $('#hide').value,
-    show: $('#show').value,
   };
+  for (const [name, option] of Object.entries(FILTERS)) opts[option] = state.filters[name];
+  const nf = nodefraction();
+  if (nf !== null) opts.nodefraction = nf;
   if (view === 'compare' || view === 'paths') opts.normalize = $('#normalize').checked;
   if (view === 'paths') {
     // Paths rank by Δ and take their own count; order and node count do not apply.
@@ -290,6 +326,13 @@ function currentOptions(view) {
     delete opts.nodecount;
     opts.topN = Number($('#paths-top').value);
   }
+  return opts;
+}
+
+/** Options of the callers/callees panel: A and B when both are loaded, else the one there. */
+function peekOptions() {
+  const opts = currentOptions(bothLoaded() ? 'compare' : state.slots.a ? 'top-a' : 'top-b');
+  delete opts.nodecount;
   return opts;
 }
 
@@ -321,6 +364,11 @@ async function refreshView() {
   renderView();
 }
 
+/** The view and, when it is open, the callers/callees panel. */
+async function refreshAll() {
+  await Promise.all([refreshView(), state.peek.open ? refreshPeek() : null]);
+}
+
 function viewContext(view) {
   return {
     view,
@@ -331,24 +379,28 @@ function viewContext(view) {
       const next = nextSort(state.sorts[view] || null, column);
       if (next) state.sorts[view] = next;
       else delete state.sorts[view];
-      renderView();
+      if (controller && controller.setSort && renderedView === view) controller.setSort(next);
+      else renderView();
+      writeHash();
     },
-    showAll: state.showAll,
-    onShowAll: () => {
-      state.showAll = true;
-      renderView();
+    onActivate: (name) => {
+      state.selected = name;
+      writeHash();
+      openPeek(name);
     },
+    selected: state.selected,
+    search: searchMatcher(state.search),
     showText: state.showText,
   };
 }
 
 function renderView() {
   const container = $('#view');
-  const scrollTop = (() => {
-    const wrap = container.querySelector('.table-wrap');
-    return wrap ? wrap.scrollTop : 0;
-  })();
+  const oldWrap = container.querySelector('.table-wrap');
+  const scrollTop = oldWrap && renderedView === state.view ? oldWrap.scrollTop : 0;
   clear(container);
+  controller = null;
+  renderedView = null;
   container.dataset.view = state.view || '';
   if (state.viewError) {
     const box = h('div', { class: 'view-error', id: 'view-error', role: 'alert', dataset: { kind: state.viewError.name } });
@@ -357,16 +409,337 @@ function renderView() {
   }
   if (!state.view) {
     container.appendChild(emptyNode);
+    writeHash();
     return;
   }
   const report = state.report;
-  if (!report || report.view !== state.view) return;
+  if (!report || report.view !== state.view) {
+    writeHash();
+    return;
+  }
   const ctx = viewContext(report.view);
-  if (report.view === 'top-a' || report.view === 'top-b') renderTop(container, report.data, ctx);
-  else if (report.view === 'compare') renderCompare(container, report.data, ctx);
-  else renderPaths(container, report.data, ctx);
-  const wrap = container.querySelector('.table-wrap');
-  if (wrap && scrollTop) wrap.scrollTop = scrollTop;
+  if (report.view === 'top-a' || report.view === 'top-b') controller = renderTop(container, report.data, ctx);
+  else if (report.view === 'compare') controller = renderCompare(container, report.data, ctx);
+  else controller = renderPaths(container, report.data, ctx);
+  renderedView = state.view;
+  if (controller) controller.mount(scrollTop);
+  else {
+    const wrap = container.querySelector('.table-wrap');
+    if (wrap && scrollTop) wrap.scrollTop = scrollTop;
+  }
+  writeHash();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection and the callers/callees panel
+
+/** Selects `name` in the table on screen (scrolling to it) and in the URL. */
+function selectName(name, { scroll = true } = {}) {
+  state.selected = name;
+  if (controller) controller.select(name, { scroll });
+  writeHash();
+}
+
+function moveSelection(delta) {
+  if (!controller) return;
+  const name = controller.move(delta);
+  if (name === null) return;
+  state.selected = name;
+  writeHash();
+  if (state.peek.open && state.peek.name !== name) openPeek(name, { push: false });
+}
+
+/** Opens the panel on `name`; `push` keeps the current function for Back. */
+function openPeek(name, { push = true } = {}) {
+  if (!anyLoaded() || !name) return Promise.resolve();
+  const p = state.peek;
+  if (!p.open) p.history = [];
+  else if (push && p.name && p.name !== name) p.history.push(p.name);
+  if (!p.open || p.name !== name) {
+    p.report = null;
+    p.error = null;
+  }
+  p.open = true;
+  p.name = name;
+  renderPeekPanel();
+  return run(refreshPeek);
+}
+
+async function refreshPeek() {
+  const p = state.peek;
+  if (!p.open) return;
+  if (!anyLoaded()) {
+    closePeek();
+    return;
+  }
+  const g = ++peekGeneration;
+  const name = p.name;
+  let report = null;
+  let error = null;
+  try {
+    report = await client.call('peek', [name, peekOptions()]);
+  } catch (e) {
+    error = toPlainError(e);
+  }
+  if (g !== peekGeneration || !p.open) return;
+  p.report = report;
+  p.error = error;
+  renderPeekPanel();
+}
+
+function peekBack() {
+  const p = state.peek;
+  if (!p.open || p.history.length === 0) return;
+  const name = p.history.pop();
+  p.name = name;
+  p.report = null;
+  selectName(name);
+  renderPeekPanel();
+  run(refreshPeek);
+}
+
+function closePeek() {
+  const p = state.peek;
+  const hadFocus = $('#peek').contains(document.activeElement);
+  p.open = false;
+  p.history = [];
+  p.report = null;
+  p.error = null;
+  peekGeneration++;
+  renderPeekPanel();
+  if (hadFocus) $('#view').focus();
+}
+
+function renderPeekPanel() {
+  const aside = $('#peek');
+  const p = state.peek;
+  aside.hidden = !p.open;
+  document.body.classList.toggle('peek-open', p.open);
+  if (!p.open) {
+    clear(aside);
+    aside.dataset.name = '';
+    return;
+  }
+  renderPeek(aside, p.report, p.error, {
+    name: p.name,
+    canBack: p.history.length > 0,
+    onBack: peekBack,
+    onClose: closePeek,
+    onNavigate: (name) => {
+      selectName(name);
+      openPeek(name);
+    },
+    onFocusPaths: focusPathsOn,
+    pair: bothLoaded(),
+    labels: state.labels,
+  });
+}
+
+/** Regexp metacharacters escaped, so the name matches itself. */
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function focusPathsOn(name) {
+  if (!bothLoaded()) return;
+  state.filters.focus = `^${escapeRegExp(name)}$`;
+  syncFilterInputs();
+  state.view = 'paths';
+  recompute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters, search and chips
+
+function syncFilterInputs() {
+  for (const input of filterInputs()) input.value = state.filters[input.name];
+}
+
+function filterInputs() {
+  return Object.keys(FILTERS).map((name) => $(`#filterbar input[name="${name}"]`));
+}
+
+/** Reads the filter inputs; recomputes when an applied filter changed. */
+function commitFilters() {
+  let changed = false;
+  for (const input of filterInputs()) {
+    const value = input.value.trim();
+    if (state.filters[input.name] !== value) {
+      state.filters[input.name] = value;
+      changed = true;
+    }
+  }
+  if (changed) recompute();
+}
+
+function removeFilter(name) {
+  state.filters[name] = '';
+  syncFilterInputs();
+  recompute();
+}
+
+function renderChips() {
+  const box = $('#filter-chips');
+  clear(box);
+  const active = Object.keys(FILTERS).filter((name) => state.filters[name] !== '');
+  for (const name of active) {
+    box.appendChild(h('span', { class: 'filter-chip', dataset: { filter: name }, title: `${name}=${state.filters[name]} (applied to A and B)` },
+      h('button', { type: 'button', class: 'chip-body', on: { click: () => $(`#filterbar input[name="${name}"]`).focus() } },
+        h('span', { class: 'chip-key' }, name.replace('_', ' ')),
+        h('span', { class: 'chip-value' }, state.filters[name])),
+      h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove the ${name} filter`, title: 'Remove',
+        on: { click: () => removeFilter(name) } }, '×')));
+  }
+  if (active.length > 1) {
+    box.appendChild(h('button', { type: 'button', class: 'link-btn', id: 'clear-filters', on: { click: () => {
+      for (const name of active) state.filters[name] = '';
+      syncFilterInputs();
+      recompute();
+    } } }, 'Clear all'));
+  }
+  box.hidden = active.length === 0;
+}
+
+/** key=value suggestions for the tag filters, from the loaded profiles' labels. */
+function renderTagSuggestions() {
+  const list = $('#tag-suggestions');
+  const seen = new Set();
+  clear(list);
+  for (const slot of SLOTS) {
+    const s = state.slots[slot];
+    if (!s) continue;
+    for (const p of s.profiles || []) {
+      for (const k of p.labelKeys || []) {
+        const values = k.values && k.values.length ? k.values : [''];
+        for (const v of values) {
+          const text = `${k.key}=${v}`;
+          if (seen.has(text)) continue;
+          seen.add(text);
+          list.appendChild(h('option', { value: text }, k.numeric ? `${k.key} (numeric: a range like 1kb:)` : null));
+        }
+      }
+    }
+  }
+}
+
+let searchTimer = 0;
+
+function applySearch() {
+  clearTimeout(searchTimer);
+  const query = $('#search').value;
+  if (query === state.search) return;
+  state.search = query;
+  if (controller) controller.applySearch(searchMatcher(query));
+  $('#search').closest('.search').classList.toggle('active', query.trim() !== '');
+  writeHash();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+function exportCall(format) {
+  const view = state.view;
+  const opts = currentOptions(view);
+  if (view === 'top-a' || view === 'top-b') return client.call('exportTop', [view.slice(-1), opts, format]);
+  if (view === 'compare') return client.call('exportCompare', [opts, format]);
+  return client.call('exportPaths', [opts, format]);
+}
+
+let toastTimer = 0;
+
+function toast(message, kind = 'ok') {
+  const el = $('#toast');
+  setText(el, message);
+  el.dataset.kind = kind;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 2600);
+}
+
+/** Copies `text` to the clipboard; falls back to a selection copy where the API is refused. */
+async function copyText(text) {
+  try {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through
+  }
+  const area = $('#copy-buffer');
+  area.value = text;
+  const active = document.activeElement;
+  area.focus();
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  area.value = '';
+  if (active && active.focus) active.focus();
+  return ok;
+}
+
+function copyView(format) {
+  if (!state.view) return Promise.resolve();
+  const view = state.view;
+  return run(async () => {
+    let text;
+    try {
+      text = await exportCall(format);
+    } catch (e) {
+      toast(toPlainError(e).message, 'error');
+      return;
+    }
+    // The exact string (a textarea's value would turn CR LF into LF) for scripts and tests.
+    document.body.dataset.lastExport = text;
+    document.body.dataset.lastExportFormat = format;
+    document.body.dataset.lastExportView = view;
+    const copied = await copyText(text);
+    toast(copied
+      ? `Copied ${VIEW_NAMES[view]} as ${FORMAT_NAMES[format]}`
+      : `${VIEW_NAMES[view]} as ${FORMAT_NAMES[format]} is ready, but the clipboard refused it`, copied ? 'ok' : 'error');
+  });
+}
+
+/** Saves `blob` as `name` through a temporary link (no network: a blob: URL). */
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function downloadDiff() {
+  if (!bothLoaded()) return Promise.resolve();
+  return run(async () => {
+    try {
+      const bytes = await client.call('diffProfile', [currentOptions('compare')]);
+      download(new Blob([bytes], { type: 'application/octet-stream' }), 'profdiff-diff.pb.gz');
+      toast('Saved profdiff-diff.pb.gz: open it with go tool pprof');
+    } catch (e) {
+      toast(toPlainError(e).message, 'error');
+    }
+  });
+}
+
+function saveReport() {
+  if (!anyLoaded()) return Promise.resolve();
+  return run(async () => {
+    try {
+      const view = bothLoaded() ? 'compare' : state.slots.a ? 'top-a' : 'top-b';
+      const opts = currentOptions(view);
+      const html = await client.call('reportHtml', [opts]);
+      download(new Blob([html], { type: 'text/html;charset=utf-8' }), 'profdiff-report.html');
+      toast('Saved profdiff-report.html');
+    } catch (e) {
+      toast(toPlainError(e).message, 'error');
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,7 +792,8 @@ function renderTabs() {
     tab.classList.toggle('active', selected);
     const slot = view === 'top-a' ? 'a' : view === 'top-b' ? 'b' : null;
     clear(tab);
-    tab.appendChild(document.createTextNode(slot ? `Top ${slot.toUpperCase()}` : view === 'compare' ? 'Compare' : 'Paths'));
+    tab.appendChild(h('kbd', { class: 'tab-key', 'aria-hidden': 'true' }, String(VIEWS.indexOf(view) + 1)));
+    tab.appendChild(document.createTextNode(VIEW_NAMES[view]));
     if (slot && state.slots[slot] && state.labels[slot]) {
       tab.appendChild(h('span', { class: 'tab-label' }, state.labels[slot]));
     }
@@ -460,11 +834,47 @@ function renderSampleTypes() {
   const select = $('#sample-type');
   const types = sampleTypes(state.view);
   const all = SLOTS.flatMap((slot) => (state.slots[slot] ? state.slots[slot].sampleTypes || [] : []));
-  if (state.sampleIndex && !all.includes(state.sampleIndex)) state.sampleIndex = '';
+  if (state.sampleIndex && !all.includes(state.sampleIndex) && !(pending && pending.si === state.sampleIndex)) {
+    state.sampleIndex = '';
+  }
   clear(select);
   for (const t of types) select.appendChild(h('option', { value: t }, t));
   select.value = effectiveSampleIndex(state.view) || defaultType(state.view);
   select.disabled = types.length === 0;
+}
+
+/** For heap profiles: what inuse and alloc mean, the sampling period, and that the heap is not
+ *  all of RSS. The period is shown as the core gives it. */
+function renderHeapNote() {
+  const note = $('#heap-note');
+  const types = sampleTypes(state.view);
+  const heap = types.includes('inuse_space') || types.includes('alloc_space');
+  note.hidden = !heap;
+  clear(note);
+  if (!heap) return;
+  const bySlot = []; // [slot, period text]
+  for (const slot of viewSlots(state.view)) {
+    const s = state.slots[slot];
+    if (!s) continue;
+    for (const p of s.profiles || []) {
+      if (!p.period) continue;
+      const text = p.periodText || `${p.period} ${p.periodUnit || ''}`.trim();
+      if (!bySlot.some(([sl, t]) => sl === slot && t === text)) bySlot.push([slot, text]);
+    }
+  }
+  const distinct = [...new Set(bySlot.map(([, t]) => t))];
+  const periods = distinct.length === 1 ? distinct : bySlot.map(([slot, t]) => `${slot.toUpperCase()} ${t}`);
+  const current = $('#sample-type').value || '';
+  const b = (text, on) => h('b', { class: on ? 'on' : null }, text);
+  note.append(
+    h('span', { class: 'note-icon', 'aria-hidden': 'true' }, 'i'),
+    h('span', null, b('inuse', current.startsWith('inuse')), ': live at the last GC'),
+    h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'),
+    h('span', null, b('alloc', current.startsWith('alloc')), ': allocated since the program started'),
+    h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'),
+    h('span', null, 'sampled estimates', periods.length ? ` (sampling period ${periods.join(', ')})` : ''),
+    h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'),
+    h('span', null, 'the Go heap is only part of the process\'s RSS'));
 }
 
 function renderChrome() {
@@ -474,13 +884,154 @@ function renderChrome() {
   const pair = state.view === 'compare' || state.view === 'paths';
   document.body.dataset.view = state.view || '';
   $('#controls').hidden = !state.view;
-  $('#swap').disabled = !(state.slots.a || state.slots.b);
+  $('#filterbar').hidden = !state.view;
+  $('#viewbar').hidden = !state.view;
+  $('#swap').disabled = !anyLoaded();
   $$('.ctl-pair').forEach((el) => { el.hidden = !pair; });
   $$('.ctl-paths').forEach((el) => { el.hidden = state.view !== 'paths'; });
   $$('.ctl-table').forEach((el) => { el.hidden = state.view === 'paths'; });
-  const nFilters = ['focus', 'ignore', 'hide', 'show'].filter((id) => $(`#${id}`).value !== '').length
-    + ($('#noinlines').checked ? 1 : 0) + ($('#raw-names').checked ? 1 : 0);
-  setText($('#filter-count'), nFilters ? ` (${nFilters})` : '');
+  $('#download-diff').disabled = !bothLoaded();
+  $('#save-report').disabled = !anyLoaded();
+  for (const b of $$('[data-export]')) b.disabled = !state.view;
+  renderChips();
+  renderTagSuggestions();
+  renderHeapNote();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The URL fragment
+
+/** The page's state as fragment pairs (pending values from a link not yet applied win). */
+function hashPairs() {
+  const p = pending || {};
+  const view = p.view || state.view;
+  const sort = state.sorts[view];
+  const pairs = [
+    ['example', state.example],
+    ['view', view],
+    ['si', p.si || state.sampleIndex],
+    ['g', $('#granularity').value !== 'functions' ? $('#granularity').value : ''],
+    ['sort', $('#order').value !== 'flat' ? $('#order').value : ''],
+    ['cs', p.cs || (sort ? `${sort.col}:${sort.dir}` : '')],
+    ['n', intValue('#nodecount') || ''],
+    ['nf', $('#nodefraction').value.trim()],
+    ['top', $('#paths-top').value !== '10' ? $('#paths-top').value : ''],
+    ['norm', $('#normalize').checked],
+    ['noinl', $('#noinlines').checked],
+    ['raw', $('#raw-names').checked],
+  ];
+  for (const name of Object.keys(FILTERS)) pairs.push([name, state.filters[name]]);
+  pairs.push(['sel', p.sel || state.selected]);
+  pairs.push(['q', state.search]);
+  return pairs;
+}
+
+function writeHash() {
+  // Before anything is loaded, a link's fragment stays as it is (it waits for the files).
+  if (!anyLoaded() && !state.example) return;
+  const text = formatHash(hashPairs());
+  if (text === lastHash) return;
+  lastHash = text;
+  const url = location.href.replace(/#.*$/, '') + (text ? `#${text}` : '');
+  try {
+    history.replaceState(history.state, '', url);
+  } catch {
+    // some file:// setups refuse; the state just is not kept
+  }
+}
+
+function setSelectValue(select, value) {
+  if (Array.from(select.options).some((o) => o.value === value)) select.value = value;
+}
+
+/** Applies a fragment: the controls at once, the view, sample type, column sort and selection
+ *  once profiles that have them are loaded (see applyPending). */
+function applyHash(params) {
+  if ('g' in params) setSelectValue($('#granularity'), params.g);
+  else $('#granularity').value = 'functions';
+  $('#order').value = params.sort === 'cum' ? 'cum' : 'flat';
+  $('#nodecount').value = params.n && /^\d+$/.test(params.n) ? params.n : '';
+  $('#nodefraction').value = params.nf && Number.isFinite(Number(params.nf)) ? params.nf : '';
+  if ('top' in params) setSelectValue($('#paths-top'), params.top);
+  else $('#paths-top').value = '10';
+  $('#normalize').checked = 'norm' in params && params.norm !== '0';
+  $('#noinlines').checked = 'noinl' in params && params.noinl !== '0';
+  $('#raw-names').checked = 'raw' in params && params.raw !== '0';
+  for (const name of Object.keys(FILTERS)) state.filters[name] = params[name] || '';
+  syncFilterInputs();
+  $('#search').value = params.q || '';
+  state.search = params.q || '';
+  $('#search').closest('.search').classList.toggle('active', state.search.trim() !== '');
+  pending = {};
+  if (params.view && VIEWS.includes(params.view)) pending.view = params.view;
+  if (params.si) {
+    pending.si = params.si;
+    state.sampleIndex = params.si;
+  }
+  if (params.cs && /^[\w-]+:(asc|desc)$/.test(params.cs)) pending.cs = params.cs;
+  if (params.sel) pending.sel = params.sel;
+  if (Object.keys(pending).length === 0) pending = null;
+}
+
+/** Applies what waits in `pending` once the loaded profiles allow it. */
+function applyPending() {
+  if (!pending) return;
+  if (pending.view && viewValid(pending.view)) {
+    state.view = pending.view;
+    delete pending.view;
+  }
+  if (pending.si) {
+    const all = SLOTS.flatMap((slot) => (state.slots[slot] ? state.slots[slot].sampleTypes || [] : []));
+    if (all.includes(pending.si)) {
+      state.sampleIndex = pending.si;
+      delete pending.si;
+    }
+  }
+  if (!pending.view) {
+    if (pending.cs) {
+      const [col, dir] = pending.cs.split(':');
+      state.sorts[state.view] = { col, dir };
+      delete pending.cs;
+    }
+    if (pending.sel) {
+      state.selected = pending.sel;
+      delete pending.sel;
+    }
+  }
+  if (Object.keys(pending).length === 0) pending = null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Theme
+
+function applyTheme(mode) {
+  document.documentElement.dataset.theme = mode;
+  const button = $('#theme-toggle');
+  button.dataset.mode = mode;
+  const next = THEMES[(THEMES.indexOf(mode) + 1) % THEMES.length];
+  const what = mode === 'auto' ? 'follows the system' : mode;
+  button.title = `Theme: ${what} (click for ${next})`;
+  button.setAttribute('aria-label', `Theme: ${mode}`);
+}
+
+function cycleTheme() {
+  const mode = THEMES[(THEMES.indexOf(document.documentElement.dataset.theme) + 1) % THEMES.length];
+  applyTheme(mode);
+  try {
+    if (mode === 'auto') localStorage.removeItem('profdiff-theme');
+    else localStorage.setItem('profdiff-theme', mode);
+  } catch {
+    // storage may be unavailable (file://, private mode); the toggle still works
+  }
+}
+
+function storedTheme() {
+  try {
+    const t = localStorage.getItem('profdiff-theme');
+    return THEMES.includes(t) ? t : 'auto';
+  } catch {
+    return 'auto';
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -558,20 +1109,78 @@ document.addEventListener('drop', (event) => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Keyboard
+
+function isEditable(t) {
+  return Boolean(t) && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable);
+}
+
+function onKeydown(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const dialog = $('#shortcuts');
+  if (dialog.open) return; // the dialog handles Escape itself
+  const t = event.target;
+  if (isEditable(t)) {
+    if (t.id === 'search' && event.key === 'Escape') {
+      event.preventDefault();
+      if (t.value) {
+        t.value = '';
+        applySearch();
+      }
+      t.blur();
+      $('#view').focus();
+    } else if (t.id === 'search' && event.key === 'Enter') {
+      applySearch();
+    }
+    return;
+  }
+  const key = event.key;
+  if (key === '/') {
+    event.preventDefault();
+    $('#search').focus();
+    $('#search').select();
+  } else if (key === '?') {
+    event.preventDefault();
+    dialog.showModal();
+  } else if (['1', '2', '3', '4'].includes(key)) {
+    setView(VIEWS[Number(key) - 1]);
+  } else if (key === 'j' || key === 'k') {
+    event.preventDefault();
+    moveSelection(key === 'j' ? 1 : -1);
+  } else if (key === 'Enter') {
+    if (t && t.closest && t.closest('button, a, summary, [role=button], tr.peek-edge')) return;
+    event.preventDefault();
+    if (!state.selected && controller) moveSelection(1);
+    if (state.selected) openPeek(state.selected);
+  } else if (key === 'Escape') {
+    if (state.peek.open) closePeek();
+  } else if (key === 'Backspace') {
+    if (state.peek.open && state.peek.history.length) {
+      event.preventDefault();
+      peekBack();
+    }
+  } else if (key === 's') {
+    swapSlots();
+  } else if (key === 't') {
+    $('#show-text').click();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Wiring
 
 function recompute() {
-  return run(refreshView);
+  return run(refreshAll);
 }
 
 function setView(view) {
   if (!viewValid(view) || view === state.view) return;
   state.view = view;
-  state.showAll = false;
   recompute();
 }
 
 function init() {
+  applyTheme(storedTheme());
   client = new WorkerClient();
 
   for (const slot of SLOTS) {
@@ -588,12 +1197,21 @@ function init() {
       state.labels[slot] = label.value;
       renderTabs();
     });
-    label.addEventListener('change', () => renderView());
+    label.addEventListener('change', () => {
+      renderView();
+      renderPeekPanel();
+    });
   }
 
   $('#load-example').addEventListener('click', () => loadExample());
   $('#load-example-empty').addEventListener('click', () => loadExample());
   $('#swap').addEventListener('click', () => swapSlots());
+  $('#theme-toggle').addEventListener('click', () => cycleTheme());
+  $('#shortcuts-button').addEventListener('click', () => $('#shortcuts').showModal());
+  $('#shortcuts-close').addEventListener('click', () => $('#shortcuts').close());
+  $('#shortcuts').addEventListener('click', (event) => {
+    if (event.target === event.currentTarget) event.currentTarget.close(); // the backdrop
+  });
 
   for (const tab of $$('[data-view-tab]')) {
     tab.addEventListener('click', () => setView(tab.dataset.viewTab));
@@ -607,28 +1225,60 @@ function init() {
     state.sorts = {}; // the report's own order is the new order
     recompute();
   });
-  for (const id of ['granularity', 'nodecount', 'paths-top', 'normalize', 'noinlines', 'raw-names',
-    'focus', 'ignore', 'hide', 'show']) {
+  for (const id of ['granularity', 'nodecount', 'nodefraction', 'paths-top', 'normalize', 'noinlines', 'raw-names']) {
     $(`#${id}`).addEventListener('change', () => recompute());
   }
+  for (const input of filterInputs()) {
+    input.addEventListener('change', () => commitFilters());
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        commitFilters();
+      } else if (event.key === 'Escape') {
+        input.value = state.filters[input.name];
+        input.blur();
+      }
+    });
+  }
+  $('#nodefraction').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') recompute();
+  });
+  const search = $('#search');
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(applySearch, 60);
+  });
+  search.addEventListener('search', () => applySearch()); // the clear (×) button of type=search
   $('#show-text').addEventListener('change', (event) => {
     state.showText = event.target.checked;
     renderView();
   });
+  for (const button of $$('[data-export]')) {
+    button.addEventListener('click', () => copyView(button.dataset.export));
+  }
+  $('#download-diff').addEventListener('click', () => downloadDiff());
+  $('#save-report').addEventListener('click', () => saveReport());
 
-  document.addEventListener('keydown', (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const t = event.target;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
-    const index = ['1', '2', '3', '4'].indexOf(event.key);
-    if (index >= 0) setView(VIEWS[index]);
-    else if (event.key === 't') $('#show-text').click();
+  document.addEventListener('keydown', onKeydown);
+  window.addEventListener('hashchange', () => {
+    const text = location.hash.replace(/^#/, '');
+    if (text === lastHash) return;
+    const params = parseHash(text);
+    applyHash(params);
+    if ('example' in params && !state.example) {
+      loadExample();
+      return;
+    }
+    applyPending();
+    if (state.view) recompute();
   });
 
+  const params = parseHash(location.hash);
+  applyHash(params);
   renderChrome();
   renderView();
   document.body.dataset.state = 'ready';
-  if (location.hash === '#example') loadExample();
+  if ('example' in params) loadExample();
 }
 
 init();

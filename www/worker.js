@@ -101,6 +101,18 @@
         return s.compare(args[0] || {});
       case 'paths':
         return s.paths(args[0] || {});
+      case 'peek':
+        return s.peek(String(args[0]), args[1] || {});
+      case 'exportTop':
+        return s.exportTop(args[0], args[1] || {}, args[2]);
+      case 'exportCompare':
+        return s.exportCompare(args[0] || {}, args[1]);
+      case 'exportPaths':
+        return s.exportPaths(args[0] || {}, args[1]);
+      case 'diffProfile':
+        return s.diffProfile(args[0] || {});
+      case 'reportHtml':
+        return s.reportHtml(args[0] || {});
       default:
         throw named('ProtocolError', `unknown method ${String(method)}`);
     }
@@ -110,7 +122,9 @@
     const { id, method, args } = event.data || {};
     try {
       const result = await call(id, method, Array.isArray(args) ? args : []);
-      self.postMessage({ id, ok: true, result: result === undefined ? null : result });
+      // Bytes (the diff profile) move instead of being copied.
+      const transfer = result instanceof Uint8Array ? [result.buffer] : [];
+      self.postMessage({ id, ok: true, result: result === undefined ? null : result }, transfer);
     } catch (e) {
       self.postMessage({ id, ok: false, error: toError(e) });
     }

@@ -351,6 +351,8 @@ pub struct FileSummary {
     pub period_type: String,
     pub period_unit: String,
     pub period: i64,
+    /// The period auto-scaled in its unit, e.g. `512kB` or `10ms` ("" without a period).
+    pub period_text: String,
     pub time_nanos: i64,
     pub time: String,
     pub duration_nanos: i64,
@@ -432,6 +434,11 @@ impl FileSummary {
             period_type: s.period_type.clone(),
             period_unit: s.period_unit.clone(),
             period: s.period,
+            period_text: if s.period != 0 {
+                crate::units::label(s.period, &s.period_unit)
+            } else {
+                String::new()
+            },
             time_nanos: s.time_nanos,
             time: time_text(s.time_nanos),
             duration_nanos: s.duration_nanos,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, cliError, cliJson, randomBytes, tempDir, writeTemp } from './lib.mjs';
+import { FIXTURES, ROOT, cliError, cliJson, cliOutput, randomBytes, tempDir, writeTemp } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const NODE_PKG = join(ROOT, 'target', 'wasm-node', 'profdiff.js');
@@ -117,5 +117,26 @@ describe('bindings (nodejs)', () => {
     const pair = new wasm.Session().loadPair(['gateway-b.pb.gz', 'gateway-a.pb.gz'], [b, a]);
     assert.deepEqual(pair.a.files, ['gateway-a.pb.gz']);
     assert.deepEqual(pair.b.files, ['gateway-b.pb.gz']);
+  });
+
+  it('peek, the exports, the diff profile and the report equal the CLI\'s', () => {
+    const s = loaded();
+    const peek = s.peek('main.main', { sampleIndex: 'alloc_space' });
+    const cli = cliJson(['peek', '--name', 'main.main', '--sample-index=alloc_space', 'heap.pb.gz', 'heap2.pb.gz']);
+    assert.equal(peek.kind, 'peek');
+    assert.deepEqual(peek.callers, cli.callers);
+    assert.deepEqual(peek.callees, cli.callees);
+    assert.equal(peek.text, cli.text);
+    for (const format of ['text', 'markdown', 'csv', 'json']) {
+      assert.equal(s.exportTop('b', { focus: 'main' }, format), cliOutput(['top', '--focus=main', `--format=${format}`, 'heap2.pb.gz']), `top ${format}`);
+      assert.equal(s.exportCompare({ cum: true }, format), cliOutput(['diff', '--cum', `--format=${format}`, 'heap.pb.gz', 'heap2.pb.gz']), `diff ${format}`);
+      assert.equal(s.exportPaths({ topN: 3 }, format), cliOutput(['paths', '--top=3', `--format=${format}`, 'heap.pb.gz', 'heap2.pb.gz']), `paths ${format}`);
+    }
+    const dir = tempDir();
+    const file = writeTemp(dir, 'diff.pb.gz', s.diffProfile({}));
+    assert.deepEqual(cliJson(['top', file]).rows, cliJson(['top', '--diff-base=heap.pb.gz', 'heap2.pb.gz']).rows);
+    const html = s.reportHtml({});
+    assert.ok(!/<script/i.test(html));
+    for (const r of cliJson(['diff', 'heap.pb.gz', 'heap2.pb.gz']).rows) assert.ok(html.includes(r.deltaFlatText));
   });
 });

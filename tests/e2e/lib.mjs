@@ -110,12 +110,35 @@ export async function waitReady(page) {
   await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30000 });
 }
 
-/** Every body row of a view's table: its data-name and each data-col cell's text, in order. */
+/** Every rendered body row of a view's table (spacer rows of virtualised tables are not rows):
+ *  its data-name and each data-col cell's text, in order. Tables up to 1000 rows render all. */
 export function tableRows(page, view) {
-  return page.$$eval(`table[data-view="${view}"] tbody tr`, (trs) => trs.map((tr) => ({
+  return page.$$eval(`table[data-view="${view}"] tbody tr[data-name]`, (trs) => trs.map((tr) => ({
     name: tr.dataset.name,
     cells: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-col]'), (td) => [td.dataset.col, td.textContent])),
   })));
+}
+
+/**
+ * Scrolls a view's table container (`.table-wrap[data-scroll=VIEW]`) to `top` pixels (clamped
+ * by the browser), waits for the scroll to render, and returns the rendered rows with their
+ * position in the displayed order (`data-index`) and whether the end is in view.
+ */
+export async function scrollTable(page, view, top) {
+  await page.$eval(`.table-wrap[data-scroll="${view}"]`, (wrap, y) => {
+    wrap.scrollTop = y;
+    wrap.dispatchEvent(new Event('scroll'));
+  }, top);
+  return page.$eval(`.table-wrap[data-scroll="${view}"]`, (wrap) => ({
+    atEnd: wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 1,
+    rows: Array.from(wrap.querySelectorAll('tbody tr[data-name]'), (tr) => ({
+      index: Number(tr.dataset.index),
+      row: {
+        name: tr.dataset.name,
+        cells: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-col]'), (td) => [td.dataset.col, td.textContent])),
+      },
+    })),
+  }));
 }
 
 export function expectedTopRows(report) {
@@ -155,6 +178,11 @@ export function expectedPathRows(report) {
     name: n.name,
     cells: { delta: n.deltaText, a: n.aText, b: n.bText, name: n.name, rank: n.rank === null ? '' : `#${n.rank}` },
   }));
+}
+
+/** `profdiff ARGS` as it prints (stdout), run in `cwd`. */
+export function cliOutput(args, cwd = FIXTURES) {
+  return execFileSync(CLI, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
 }
 
 /** `profdiff ARGS --format=json`, run in `cwd` so file names print as the page names them. */
@@ -250,9 +278,10 @@ const packed = (field, values) => bfield(field, values.flatMap(varint));
  */
 export function encodeProfile({ sampleTypes, samples, timeNanos = 0, period = 1, periodType = null }) {
   const strings = [''];
+  const stringIds = new Map([['', 0]]);
   const str = (s) => {
-    let i = strings.indexOf(s);
-    if (i < 0) { i = strings.length; strings.push(s); }
+    let i = stringIds.get(s);
+    if (i === undefined) { i = strings.length; strings.push(s); stringIds.set(s, i); }
     return i;
   };
   const fnIds = new Map();
@@ -260,22 +289,24 @@ export function encodeProfile({ sampleTypes, samples, timeNanos = 0, period = 1,
     if (!fnIds.has(name)) fnIds.set(name, fnIds.size + 1);
     return fnIds.get(name);
   };
-  const bytes = [];
-  for (const [type, unit] of sampleTypes) bytes.push(...bfield(1, [...vfield(1, str(type)), ...vfield(2, str(unit))]));
+  // Chunks of bytes, joined once at the end (profiles of tens of thousands of functions).
+  const chunks = [];
+  const put = (arr) => chunks.push(Buffer.from(arr));
+  for (const [type, unit] of sampleTypes) put(bfield(1, [...vfield(1, str(type)), ...vfield(2, str(unit))]));
   for (const s of samples) {
-    bytes.push(...bfield(2, [...packed(1, s.stack.map(fnId)), ...packed(2, s.values)]));
+    put(bfield(2, [...packed(1, s.stack.map(fnId)), ...packed(2, s.values)]));
   }
   for (const [, id] of fnIds) {
     // location id = function id; one line per location
-    bytes.push(...bfield(4, [...vfield(1, id), ...bfield(4, vfield(1, id))]));
+    put(bfield(4, [...vfield(1, id), ...bfield(4, vfield(1, id))]));
   }
   for (const [name, id] of fnIds) {
-    bytes.push(...bfield(5, [...vfield(1, id), ...vfield(2, str(name)), ...vfield(4, str('x.go'))]));
+    put(bfield(5, [...vfield(1, id), ...vfield(2, str(name)), ...vfield(4, str('x.go'))]));
   }
-  if (timeNanos) bytes.push(...vfield(9, timeNanos));
-  if (periodType) bytes.push(...bfield(11, [...vfield(1, str(periodType[0])), ...vfield(2, str(periodType[1]))]));
-  if (period) bytes.push(...vfield(12, period));
-  // the string table last, once every string is known
-  const table = strings.flatMap((s) => bfield(6, [...Buffer.from(s, 'utf8')]));
-  return gzipSync(Buffer.from([...table, ...bytes]));
+  if (timeNanos) put(vfield(9, timeNanos));
+  if (periodType) put(bfield(11, [...vfield(1, str(periodType[0])), ...vfield(2, str(periodType[1]))]));
+  if (period) put(vfield(12, period));
+  // the string table first, once every string is known
+  const table = strings.map((s) => Buffer.from(bfield(6, [...Buffer.from(s, 'utf8')])));
+  return gzipSync(Buffer.concat([...table, ...chunks]));
 }

@@ -1,7 +1,7 @@
 // Compare: A against B, one row per node, with Δ and a status. Colour says more (red) or less
 // (green); the status cell also carries a symbol, so nothing relies on colour alone.
 import { h } from '../dom.js';
-import { buildTable, reportNotes, reportText } from './table.js';
+import { ReportTable, notesWithoutFilters, reportNotes, reportText } from './table.js';
 
 const STATUS_ORDER = { NEW: 0, GREW: 1, SAME: 2, SHRANK: 3, GONE: 4 };
 
@@ -24,7 +24,7 @@ function relativeKey(r) {
 }
 
 export const COMPARE_COLUMNS = [
-  { col: 'name', label: 'name', text: (r) => r.name, key: (r) => r.name, firstDir: 'asc',
+  { col: 'name', label: 'name', text: (r) => r.name, key: (r) => r.name, firstDir: 'asc', flex: true,
     headClass: 'name-col', cell: (td, r) => td.setAttribute('title', r.name) },
   { col: 'a-flat', label: 'A flat', numeric: true, text: (r) => r.aFlatText, key: (r) => r.aFlat },
   { col: 'b-flat', label: 'B flat', numeric: true, text: (r) => r.bFlatText, key: (r) => r.bFlat },
@@ -36,27 +36,31 @@ export const COMPARE_COLUMNS = [
   { col: 'b-cum', label: 'B cum', numeric: true, text: (r) => r.bCumText, key: (r) => r.bCum },
   { col: 'delta-cum', label: 'Δcum', numeric: true, text: (r) => r.deltaCumText, key: (r) => r.deltaCum,
     cell: signed('deltaCum'), headClass: 'delta-col' },
-  { col: 'status', label: 'status', text: (r) => r.status,
+  { col: 'status', label: 'status', text: (r) => r.status, extraPx: 18,
     key: (r) => (r.status in STATUS_ORDER ? STATUS_ORDER[r.status] : 9), firstDir: 'asc',
     cell: (td, r) => { td.dataset.status = r.status; td.classList.add('status'); } },
 ];
 
-/** Renders a DiffReport. ctx: { view, labels: {a, b}, sort, onSort, showAll, onShowAll, showText } */
+/** Renders a DiffReport; returns its ReportTable (null in text mode).
+ *  ctx: { view, labels: {a, b}, sort, onSort, onActivate, selected, search, showText } */
 export function renderCompare(container, report, ctx) {
   container.appendChild(compareHead(report, ctx));
   if (ctx.showText) {
     container.appendChild(reportText(ctx.view, report.text));
-    return;
+    return null;
   }
-  container.appendChild(buildTable(COMPARE_COLUMNS, {
+  const table = new ReportTable(COMPARE_COLUMNS, {
     view: ctx.view,
     rows: report.rows,
     sort: ctx.sort,
     onSort: ctx.onSort,
-    showAll: ctx.showAll,
-    onShowAll: ctx.onShowAll,
+    onActivate: ctx.onActivate,
+    selected: ctx.selected,
+    search: ctx.search,
     row: (tr, r) => { tr.dataset.status = r.status; },
-  }));
+  });
+  container.appendChild(table.element);
+  return table;
 }
 
 /** Totals banner (A, B, Δ, Δ%) shared by Compare and Paths. */
@@ -81,7 +85,7 @@ export function totalsBanner(report, labels, deltaTotalSign) {
 
 function compareHead(report, ctx) {
   // The totals are in the banner; the other header lines (rows shown, dropped) stay as notes.
-  const lines = (report.lines || []).filter((l) => !/^(A|B): |^Δtotal: /.test(l));
+  const lines = notesWithoutFilters(report.lines).filter((l) => !/^(A|B): |^Δtotal: /.test(l));
   const counts = {};
   for (const r of report.rows) counts[r.status] = (counts[r.status] || 0) + 1;
   const legend = h('span', { class: 'status-legend' },
@@ -90,5 +94,5 @@ function compareHead(report, ctx) {
   return h('div', { class: 'view-head' },
     totalsBanner(report, ctx.labels, report.deltaTotal),
     h('div', { class: 'subhead' }, legend),
-    reportNotes(lines, report.warnings, report.activeFilters));
+    reportNotes(lines, report.warnings));
 }

@@ -1,6 +1,6 @@
 // Top A / Top B: pprof's top table (flat, flat%, sum%, cum, cum%, name, inlined) for one slot.
 import { h } from '../dom.js';
-import { buildTable, reportNotes, reportText } from './table.js';
+import { ReportTable, notesWithoutFilters, reportNotes, reportText } from './table.js';
 
 export const TOP_COLUMNS = [
   { col: 'flat', label: 'flat', numeric: true, text: (r) => r.flatText, key: (r) => r.flat,
@@ -11,16 +11,17 @@ export const TOP_COLUMNS = [
   { col: 'cum', label: 'cum', numeric: true, text: (r) => r.cumText, key: (r) => r.cum,
     title: 'Value of samples that pass through this node' },
   { col: 'cum-pct', label: 'cum%', numeric: true, text: (r) => r.cumPct, key: (r) => r.cum },
-  { col: 'name', label: 'name', text: (r) => r.name, key: (r) => r.name, firstDir: 'asc',
+  { col: 'name', label: 'name', text: (r) => r.name, key: (r) => r.name, firstDir: 'asc', flex: true,
     headClass: 'name-col', cell: (td, r) => td.setAttribute('title', r.name) },
   { col: 'inline', label: 'inlined', text: (r) => r.inline, key: (r) => r.inline, firstDir: 'desc',
     title: '(inline): every call to it was inlined; (partial-inline): some were' },
 ];
 
-/** Renders a TopReport into `container`. ctx: { view, label, sort, onSort, showAll, onShowAll,
- *  showText }. */
+/** Renders a TopReport into `container`; returns its ReportTable (null in text mode).
+ *  ctx: { view, label, sort, onSort, onActivate, selected, search, showText } */
 export function renderTop(container, report, ctx) {
   const slot = ctx.view === 'top-a' ? 'A' : 'B';
+  const lines = notesWithoutFilters(report.lines).filter((l) => !/^Type: /.test(l));
   const head = h('div', { class: 'view-head' },
     h('div', { class: 'banner' },
       h('span', { class: `slot-chip slot-chip-${slot.toLowerCase()}` }, slot),
@@ -29,19 +30,22 @@ export function renderTop(container, report, ctx) {
       h('span', { class: 'banner-item' }, h('span', { class: 'k' }, 'total '),
         h('span', { class: 'v', dataset: { field: 'total' } }, report.totalText)),
       h('span', { class: 'banner-item muted' }, `${report.rows.length} rows`)),
-    reportNotes(report.lines, report.warnings, report.activeFilters));
+    reportNotes(lines, report.warnings));
   container.appendChild(head);
   if (ctx.showText) {
     container.appendChild(reportText(ctx.view, report.text));
-    return;
+    return null;
   }
-  container.appendChild(buildTable(TOP_COLUMNS, {
+  const table = new ReportTable(TOP_COLUMNS, {
     view: ctx.view,
     rows: report.rows,
     sort: ctx.sort,
     onSort: ctx.onSort,
-    showAll: ctx.showAll,
-    onShowAll: ctx.onShowAll,
+    onActivate: ctx.onActivate,
+    selected: ctx.selected,
+    search: ctx.search,
     row: (tr, r) => { if (r.inline) tr.dataset.inline = r.inline; },
-  }));
+  });
+  container.appendChild(table.element);
+  return table;
 }
