@@ -1,7 +1,7 @@
 // Compare: A against B, one row per node, with Δ and a status. Colour says more (red) or less
 // (green); the status cell also carries a symbol, so nothing relies on colour alone.
 import { h } from '../dom.js';
-import { ReportTable, notesWithoutFilters, reportNotes, reportText } from './table.js';
+import { mountReportTable, notesWithoutFilters, reportNotes } from './table.js';
 
 const STATUS_ORDER = { NEW: 0, GREW: 1, SAME: 2, SHRANK: 3, GONE: 4 };
 
@@ -45,22 +45,8 @@ export const COMPARE_COLUMNS = [
  *  ctx: { view, labels: {a, b}, sort, onSort, onActivate, selected, search, showText } */
 export function renderCompare(container, report, ctx) {
   container.appendChild(compareHead(report, ctx));
-  if (ctx.showText) {
-    container.appendChild(reportText(ctx.view, report.text));
-    return null;
-  }
-  const table = new ReportTable(COMPARE_COLUMNS, {
-    view: ctx.view,
-    rows: report.rows,
-    sort: ctx.sort,
-    onSort: ctx.onSort,
-    onActivate: ctx.onActivate,
-    selected: ctx.selected,
-    search: ctx.search,
-    row: (tr, r) => { tr.dataset.status = r.status; },
-  });
-  container.appendChild(table.element);
-  return table;
+  return mountReportTable(container, COMPARE_COLUMNS, report, ctx,
+    (tr, r) => { tr.dataset.status = r.status; });
 }
 
 /** Totals banner (A, B, Δ, Δ%) shared by Compare and Paths. */

@@ -396,3 +396,25 @@ export function reportText(view, text) {
   pre.textContent = text;
   return h('div', { class: 'table-wrap text-wrap' }, pre);
 }
+
+/** Puts a report's rows into `container` as a ReportTable with the view context's sort,
+ *  selection and search, or, in text mode, the report's text; returns the table (null in
+ *  text mode). `row(tr, r)` adds per-row attributes. */
+export function mountReportTable(container, columns, report, ctx, row) {
+  if (ctx.showText) {
+    container.appendChild(reportText(ctx.view, report.text));
+    return null;
+  }
+  const table = new ReportTable(columns, {
+    view: ctx.view,
+    rows: report.rows,
+    sort: ctx.sort,
+    onSort: ctx.onSort,
+    onActivate: ctx.onActivate,
+    selected: ctx.selected,
+    search: ctx.search,
+    row,
+  });
+  container.appendChild(table.element);
+  return table;
+}

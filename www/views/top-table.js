@@ -1,6 +1,6 @@
 // Top A / Top B: pprof's top table (flat, flat%, sum%, cum, cum%, name, inlined) for one slot.
 import { h } from '../dom.js';
-import { ReportTable, notesWithoutFilters, reportNotes, reportText } from './table.js';
+import { mountReportTable, notesWithoutFilters, reportNotes } from './table.js';
 
 export const TOP_COLUMNS = [
   { col: 'flat', label: 'flat', numeric: true, text: (r) => r.flatText, key: (r) => r.flat,
@@ -32,20 +32,6 @@ export function renderTop(container, report, ctx) {
       h('span', { class: 'banner-item muted' }, `${report.rows.length} rows`)),
     reportNotes(lines, report.warnings));
   container.appendChild(head);
-  if (ctx.showText) {
-    container.appendChild(reportText(ctx.view, report.text));
-    return null;
-  }
-  const table = new ReportTable(TOP_COLUMNS, {
-    view: ctx.view,
-    rows: report.rows,
-    sort: ctx.sort,
-    onSort: ctx.onSort,
-    onActivate: ctx.onActivate,
-    selected: ctx.selected,
-    search: ctx.search,
-    row: (tr, r) => { if (r.inline) tr.dataset.inline = r.inline; },
-  });
-  container.appendChild(table.element);
-  return table;
+  return mountReportTable(container, TOP_COLUMNS, report, ctx,
+    (tr, r) => { if (r.inline) tr.dataset.inline = r.inline; });
 }
