@@ -167,7 +167,7 @@ pub fn compare(a: &Profile, b: &Profile, opts: &Options) -> Result<Comparison, C
 }
 
 /// The options with trimming off: rows are cut on the comparison, not per side.
-fn full_graph(opts: &top::Options) -> top::Options {
+pub(crate) fn full_graph(opts: &top::Options) -> top::Options {
     let mut o = opts.clone();
     o.graph.node_fraction = 0.0;
     o.graph.node_count = 0;
@@ -177,7 +177,7 @@ fn full_graph(opts: &top::Options) -> top::Options {
 
 /// Per printable name: (flat, cum). Nodes sharing a name (possible at `files` granularity)
 /// are added up.
-fn by_name(an: &Analysis) -> HashMap<&str, (i64, i64)> {
+pub(crate) fn by_name(an: &Analysis) -> HashMap<&str, (i64, i64)> {
     let mut map: HashMap<&str, (i64, i64)> = HashMap::with_capacity(an.graph.nodes.len());
     for n in &an.graph.nodes {
         let e = map.entry(n.name.as_str()).or_default();

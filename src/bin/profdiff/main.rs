@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, DiffArgs, InfoArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs};
-use profdiff::{Limits, Profile, compare, gate, report, summary, top};
+use args::{Cli, Command, DiffArgs, InfoArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs, TrendArgs};
+use profdiff::{Limits, Profile, compare, gate, report, summary, top, trend};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -50,6 +50,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Diff(a) => run_diff(a),
         Command::Paths(a) => run_paths(a),
         Command::Peek(a) => run_peek(a),
+        Command::Trend(a) => run_trend(a),
         Command::Info(a) => run_info(a),
     }
 }
@@ -155,19 +156,89 @@ fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
         all.top.graph.node_count = 0;
         let full = compare::compare(&sides.a, &sides.b, &all)
             .map_err(|e| Failure::Message(e.to_string()))?;
-        let trips =
-            gate::evaluate(&conditions, &full).map_err(|e| Failure::Message(e.to_string()))?;
-        if !trips.is_empty() {
-            for t in &trips {
-                eprintln!(
-                    "profdiff: --fail-if tripped: {}: {}",
-                    t.condition, t.observed
-                );
-            }
-            return Err(Failure::Gate);
-        }
+        return check_gate(&conditions, &full);
     }
     Ok(())
+}
+
+/// Exit status 3, with one stderr line per condition that held.
+fn check_gate(
+    conditions: &[gate::Condition],
+    observed: &impl gate::Observed,
+) -> Result<(), Failure> {
+    let trips =
+        gate::evaluate(conditions, observed).map_err(|e| Failure::Message(e.to_string()))?;
+    if trips.is_empty() {
+        return Ok(());
+    }
+    for t in &trips {
+        eprintln!(
+            "profdiff: --fail-if tripped: {}: {}",
+            t.condition, t.observed
+        );
+    }
+    Err(Failure::Gate)
+}
+
+fn run_trend(a: &TrendArgs) -> Result<(), Failure> {
+    let limits = Limits::from(&a.input);
+    let conditions = a
+        .fail_if
+        .as_deref()
+        .map(gate::parse)
+        .transpose()
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    let profiles = load_each(&a.files, a.table.raw_names, &limits)?;
+    let names: Vec<String> = a.files.iter().map(|p| p.display().to_string()).collect();
+    let snapshots: Vec<(&str, &Profile)> =
+        names.iter().map(String::as_str).zip(&profiles).collect();
+    let opts = trend::Options {
+        top: top::Options::from(&a.table),
+        normalize: a.normalize,
+        sort: compare::SortBy::from(&a.table),
+        order: a.order,
+        noise_floor: a.noise_floor,
+    };
+    let series =
+        trend::aggregate_series(&snapshots, &opts).map_err(|e| Failure::Message(e.to_string()))?;
+    let t = series.report(&opts);
+    print_warnings(&t.warnings);
+    write_stdout(&report::trend(&t, a.format))?;
+    if let Some(conditions) = conditions {
+        // Every node counts for the gate, not only the rows shown.
+        let mut all = opts.clone();
+        all.top.graph.node_fraction = 0.0;
+        all.top.graph.node_count = 0;
+        return check_gate(&conditions, &series.report(&all));
+    }
+    Ok(())
+}
+
+/// Decodes and prepares every file on its own (no merging), on as many threads as there are
+/// cores; the first failure in file order is reported.
+fn load_each(paths: &[PathBuf], raw_names: bool, limits: &Limits) -> Result<Vec<Profile>, Failure> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = paths.len().div_ceil(threads).max(1);
+    let one = |p: &PathBuf| -> Result<Profile, Failure> {
+        let profile = load(p, limits)?;
+        top::prepare(vec![profile], raw_names)
+            .map_err(|e| Failure::Message(format!("{}: {e}", p.display())))
+    };
+    let results: Vec<Result<Profile, Failure>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(Failure::Message("decoding thread failed".to_string()))]
+                })
+            })
+            .collect()
+    });
+    results.into_iter().collect()
 }
 
 /// Writes pprof's -diff_base profile of the two sides (before name simplification, which
