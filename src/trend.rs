@@ -224,8 +224,7 @@ pub fn aggregate_series(
     if snapshots.len() < 2 {
         return Err(TrendError::TooFew(snapshots.len()));
     }
-    let times: Vec<i64> = snapshots.iter().map(|(_, p)| p.time_nanos).collect();
-    let ordered: Vec<(&str, &Profile)> = order(&times, opts.order)
+    let ordered: Vec<(&str, &Profile)> = series_order(snapshots, opts.order)
         .into_iter()
         .map(|i| snapshots[i])
         .collect();
@@ -305,6 +304,12 @@ fn aggregate(profile: &Profile, opts: &top::Options) -> Result<Aggregated, TopEr
     })
 }
 
+/// The positions of `snapshots` in series order.
+pub fn series_order(snapshots: &[(&str, &Profile)], how: Order) -> Vec<usize> {
+    let times: Vec<i64> = snapshots.iter().map(|(_, p)| p.time_nanos).collect();
+    order(&times, how)
+}
+
 /// The snapshot order: by time (stable) when every snapshot has one, else as given.
 fn order(times: &[i64], order: Order) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..times.len()).collect();
@@ -315,7 +320,7 @@ fn order(times: &[i64], order: Order) -> Vec<usize> {
 }
 
 /// Every snapshot must have the first one's sample types (by name, units of one family).
-fn check_one_kind(snapshots: &[(&str, &Profile)]) -> Result<(), TrendError> {
+pub fn check_one_kind(snapshots: &[(&str, &Profile)]) -> Result<(), TrendError> {
     let (first_file, first) = snapshots[0];
     for &(file, p) in &snapshots[1..] {
         let same = p.sample_types.len() == first.sample_types.len()

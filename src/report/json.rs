@@ -696,3 +696,37 @@ impl TrendReport {
         }
     }
 }
+
+/// A loaded series, in the order its files were given.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SeriesSummary {
+    pub files: Vec<String>,
+    pub count: usize,
+    /// The first snapshot's sample type names, and its default.
+    pub sample_types: Vec<String>,
+    pub default_sample_type: String,
+    pub profiles: Vec<FileSummary>,
+}
+
+impl SeriesSummary {
+    pub fn new(files: &[String], summaries: &[Summary]) -> SeriesSummary {
+        let first = summaries.first();
+        SeriesSummary {
+            files: files.to_vec(),
+            count: files.len(),
+            sample_types: first.map_or(Vec::new(), |s| {
+                s.sample_types.iter().map(|t| t.ty.clone()).collect()
+            }),
+            default_sample_type: first
+                .and_then(|s| s.sample_types.iter().find(|t| t.is_default))
+                .map(|t| t.ty.clone())
+                .unwrap_or_default(),
+            profiles: files
+                .iter()
+                .zip(summaries)
+                .map(|(f, s)| FileSummary::new(f, s))
+                .collect(),
+        }
+    }
+}
