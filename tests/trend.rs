@@ -389,3 +389,68 @@ fn the_cli_refuses_mixed_kinds_and_single_files() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("profdiff: nosuch.pb.gz: "));
 }
+
+#[test]
+fn the_workspace_loads_a_series_and_compares_its_first_and_last() {
+    use profdiff::options::ViewOptions;
+    use profdiff::workspace::{Workspace, WorkspaceError};
+
+    let dir = series_dir().join("profiles");
+    let mut names = files("heap");
+    names.reverse(); // given out of order: the trend orders them by time
+    let bytes: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(dir.join(n)).expect("read"))
+        .collect();
+    let input: Vec<(String, &[u8])> = names
+        .iter()
+        .cloned()
+        .zip(bytes.iter().map(Vec::as_slice))
+        .collect();
+    let mut ws = Workspace::new(profdiff::Limits::default());
+    let summary = ws.load_series(&input, &mut |_| {}).expect("series");
+    assert_eq!(summary.count, names.len());
+    let report = ws.trend(&ViewOptions::default()).expect("trend");
+    assert_eq!(report.kind, "trend");
+    assert_eq!(report.rows[0].name, "main.leakRecord");
+    assert_eq!(report.rows[0].verdict, "GROWING");
+    assert_eq!(report.snapshots[0].file, files("heap")[0]);
+    let text = ws
+        .export_trend(&ViewOptions::default(), "text")
+        .expect("export");
+    assert_eq!(text, report.text);
+
+    // First and last in time order become A and B.
+    let pair = ws
+        .compare_first_last(&ViewOptions::default())
+        .expect("pair");
+    assert_eq!(pair.a.expect("a").files, vec![files("heap")[0].clone()]);
+    assert_eq!(
+        pair.b.expect("b").files,
+        vec![files("heap").last().expect("last").clone()]
+    );
+    let diff = ws.compare(&ViewOptions::default()).expect("compare");
+    let leak = diff
+        .rows
+        .iter()
+        .find(|r| r.name == "main.leakRecord")
+        .expect("leak");
+    assert_eq!(leak.delta_flat, report.rows[0].delta);
+
+    // A series of mixed kinds is refused at load, naming both files; the old one stays.
+    let cpu = std::fs::read(common::fixtures_dir().join("profiles/cpu.pb.gz")).expect("cpu");
+    let mixed = vec![
+        (names[0].clone(), bytes[0].as_slice()),
+        ("cpu.pb.gz".to_string(), cpu.as_slice()),
+    ];
+    let err = ws
+        .load_series(&mixed, &mut |_| {})
+        .expect_err("mixed kinds");
+    assert!(matches!(err, WorkspaceError::Trend(_)));
+    let message = err.to_string();
+    assert!(
+        message.contains(&names[0]) && message.contains("cpu.pb.gz"),
+        "{message}"
+    );
+    assert!(ws.trend(&ViewOptions::default()).is_ok());
+}

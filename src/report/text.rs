@@ -424,25 +424,6 @@ pub fn peek(p: &crate::compare::Peek) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_use_current_pprof_layout_in_utc() {
-        assert_eq!(
-            format_time(1_700_000_000_000_000_000),
-            "2023-11-14 22:13:20 UTC"
-        );
-        assert_eq!(format_time(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(format_time(-1), "1969-12-31 23:59:59 UTC");
-        assert_eq!(
-            format_time(951_782_400_000_000_000),
-            "2000-02-29 00:00:00 UTC"
-        );
-    }
-}
-
 /// The lines above a trend table: the snapshots with their times and totals, the totals'
 /// sparkline and change, and the rule the verdicts follow.
 pub fn trend_header_lines(t: &Trend) -> Vec<String> {
@@ -552,4 +533,23 @@ pub fn trend(t: &Trend) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_use_current_pprof_layout_in_utc() {
+        assert_eq!(
+            format_time(1_700_000_000_000_000_000),
+            "2023-11-14 22:13:20 UTC"
+        );
+        assert_eq!(format_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_time(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(
+            format_time(951_782_400_000_000_000),
+            "2000-02-29 00:00:00 UTC"
+        );
+    }
 }
