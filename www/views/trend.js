@@ -3,7 +3,7 @@
 // series as a chart, and "compare first and last" (those two snapshots as A and B). Every
 // number and verdict is a string from the core's TrendReport; this module only draws them.
 import { h } from '../dom.js';
-import { mountReportTable, notesWithoutFilters, reportNotes } from './table.js';
+import { controllerView, mountReportTable, notesWithoutFilters, reportNotes } from './table.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const VERDICT_ORDER = { GROWING: 0, NOISY: 1, STEADY: 2, SHRINKING: 3 };
@@ -119,7 +119,7 @@ export const TREND_COLUMNS = [
 
 /**
  * Renders a TrendReport into `container`; returns its ReportTable (null in text mode).
- * ctx: { view, sort, onSort, onActivate, selected, search, showText, onCompareFirstLast }
+ * ctx: { view, sort, onSort, onActivate, selected, search, showText, compareFirstLast }
  */
 export function renderTrend(container, report, ctx) {
   const counts = {};
@@ -129,7 +129,7 @@ export function renderTrend(container, report, ctx) {
   const compareButton = h('button', {
     type: 'button', class: 'btn btn-small', id: 'trend-compare-first-last',
     title: `Load ${first.file} as A and ${last.file} as B, and compare them`,
-    on: { click: () => ctx.onCompareFirstLast && ctx.onCompareFirstLast() },
+    on: { click: () => ctx.compareFirstLast && ctx.compareFirstLast() },
   }, 'Compare first and last');
   const banner = h('div', { class: 'banner totals' },
     h('span', { class: 'banner-item' }, h('span', { class: 'k' }, 'type '), report.sampleType),
@@ -187,3 +187,15 @@ export function renderTrend(container, report, ctx) {
   }
   return table;
 }
+
+/** The Trend view (the view interface: views/index.js, www/README.md). Selecting a row shows
+ *  its series as a chart (the callers/callees panel reads A and B, not the series). */
+export const trend = {
+  id: 'trend',
+  title: 'Trend',
+  slots: ['series'],
+  controls: ['table', 'pair'],
+  fetch: (client, opts) => client.call('trend', [opts]),
+  exportText: (client, opts, format) => client.call('exportTrend', [opts, format]),
+  create: (ctx) => controllerView({ ...ctx, onActivate: (name) => ctx.select(name) }, renderTrend),
+};
