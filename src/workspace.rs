@@ -126,28 +126,38 @@ fn parse_format(name: &str) -> Result<Format, WorkspaceError> {
 /// A's and B's prepared profiles, then their file names.
 type Both<'w> = (&'w Profile, &'w Profile, Vec<String>, Vec<String>);
 
-/// A loaded series of snapshots, each kept apart (never merged).
+/// A loaded series of snapshots, each kept apart (never merged). Snapshots are prepared once,
+/// by moving the decoded profiles (no copy of twenty profiles); the files' bytes are kept to
+/// decode a snapshot again for raw names or to load it as A or B.
 #[derive(Debug, Clone)]
 struct SeriesSlot {
     files: Vec<String>,
-    raw: Vec<Profile>,
+    bytes: Vec<Vec<u8>>,
     /// Every snapshot finished on its own, for simplified names [0] and raw names [1].
     prepared: [Option<Vec<Profile>>; 2],
 }
 
 impl SeriesSlot {
-    fn prepared(&mut self, raw_names: bool) -> Result<&[Profile], WorkspaceError> {
+    fn prepared(&mut self, raw_names: bool, limits: &Limits) -> Result<&[Profile], WorkspaceError> {
         let i = usize::from(raw_names);
         if self.prepared[i].is_none() {
-            let each = self
-                .raw
-                .iter()
-                .map(|p| top::prepare(vec![p.clone()], raw_names))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(WorkspaceError::Prepare)?;
+            let each = (0..self.files.len())
+                .map(|s| {
+                    let raw = self.decode(s, limits)?;
+                    top::prepare(vec![raw], raw_names).map_err(WorkspaceError::Prepare)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             self.prepared[i] = Some(each);
         }
         Ok(self.prepared[i].as_deref().expect("filled just above"))
+    }
+
+    /// Snapshot `s` decoded again from its bytes (they decoded once already).
+    fn decode(&self, s: usize, limits: &Limits) -> Result<Profile, WorkspaceError> {
+        decode::decode(&self.bytes[s], limits).map_err(|error| WorkspaceError::Decode {
+            file: self.files[s].clone(),
+            error,
+        })
     }
 }
 
@@ -433,10 +443,16 @@ impl Workspace {
             .collect();
         trend::check_one_kind(&named).map_err(WorkspaceError::Trend)?;
         let summary = SeriesSummary::new(&decoded.files, &decoded.summaries);
+        let prepared = decoded
+            .raw
+            .into_iter()
+            .map(|p| top::prepare(vec![p], false))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(WorkspaceError::Prepare)?;
         self.series = Some(SeriesSlot {
             files: decoded.files,
-            raw: decoded.raw,
-            prepared: [None, None],
+            bytes: files.iter().map(|(_, b)| b.to_vec()).collect(),
+            prepared: [Some(prepared), None],
         });
         Ok(summary)
     }
@@ -468,9 +484,10 @@ impl Workspace {
 
     fn trend_table(&mut self, opts: &ViewOptions) -> Result<trend::Trend, WorkspaceError> {
         let trend_opts = opts.trend().map_err(WorkspaceError::Options)?;
+        let limits = self.limits;
         let series = self.series_loaded()?;
         let files = series.files.clone();
-        let prepared = series.prepared(opts.raw_names)?;
+        let prepared = series.prepared(opts.raw_names, &limits)?;
         let snapshots: Vec<(&str, &Profile)> =
             files.iter().map(String::as_str).zip(prepared).collect();
         trend::trend(&snapshots, &trend_opts).map_err(WorkspaceError::Trend)
@@ -479,22 +496,26 @@ impl Workspace {
     /// Loads the series' first and last snapshots (in the order `opts` gives) as A and B.
     pub fn compare_first_last(&mut self, opts: &ViewOptions) -> Result<SlotPair, WorkspaceError> {
         let how = opts.trend().map_err(WorkspaceError::Options)?.order;
+        let limits = self.limits;
         let series = self.series_loaded()?;
-        let named: Vec<(&str, &Profile)> = series
-            .files
-            .iter()
-            .map(String::as_str)
-            .zip(&series.raw)
-            .collect();
-        let order = trend::series_order(&named, how);
-        let slot_of = |i: usize| Slot {
-            files: vec![series.files[i].clone()],
-            summaries: vec![Summary::of(&series.raw[i])],
-            raw: vec![series.raw[i].clone()],
-            prepared: [None, None],
+        let files = series.files.clone();
+        let order = {
+            let prepared = series.prepared(false, &limits)?;
+            let named: Vec<(&str, &Profile)> =
+                files.iter().map(String::as_str).zip(prepared).collect();
+            trend::series_order(&named, how)
         };
-        let mut a = slot_of(order[0]);
-        let mut b = slot_of(order[order.len() - 1]);
+        let slot_of = |s: usize| -> Result<Slot, WorkspaceError> {
+            let raw = series.decode(s, &limits)?;
+            Ok(Slot {
+                files: vec![series.files[s].clone()],
+                summaries: vec![Summary::of(&raw)],
+                raw: vec![raw],
+                prepared: [None, None],
+            })
+        };
+        let mut a = slot_of(order[0])?;
+        let mut b = slot_of(order[order.len() - 1])?;
         let pair = SlotPair {
             a: Some(a.summary(SlotId::A)?),
             b: Some(b.summary(SlotId::B)?),
