@@ -70,6 +70,7 @@ fuzz-smoke:
 ## goldens: regenerate tests/fixtures profiles and their go tool pprof goldens (needs golang-go)
 goldens:
 	tests/fixtures/regen.sh
+	tests/fixtures/series/regen.sh
 
 ## example: regenerate the bundled example pair (needs golang-go)
 example:

@@ -30,6 +30,7 @@ impl Format {
 
 use crate::compare::{Comparison, Paths, Peek};
 use crate::top::TopTable;
+use crate::trend::Trend;
 
 /// A `top` table in `format`.
 pub fn top(t: &TopTable, format: Format) -> String {
@@ -68,5 +69,15 @@ pub fn peek(p: &Peek, format: Format) -> String {
         Format::Markdown => table::markdown(&table::Table::from_peek(p)),
         Format::Csv => table::csv(&table::Table::from_peek(p)),
         Format::Json => json::to_string(&json::PeekReport::new(p)),
+    }
+}
+
+/// A trend over a series of snapshots in `format`.
+pub fn trend(t: &Trend, format: Format) -> String {
+    match format {
+        Format::Text => text::trend(t),
+        Format::Markdown => table::markdown(&table::Table::from_trend(t)),
+        Format::Csv => table::csv(&table::Table::from_trend(t)),
+        Format::Json => json::to_string(&json::TrendReport::new(t)),
     }
 }
