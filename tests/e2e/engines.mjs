@@ -9,7 +9,7 @@
 // process id in close().
 //
 // A driver has:
-//   engine, version           'firefox' and the browser's own version string
+//   engine, version, via      'firefox', the browser's own version string, and how it is driven
 //   open(url)                 navigate and wait for the load event
 //   evaluate(fn, arg)         run fn(arg) in the page (fn may be async); its JSON-able result
 //   setFiles(selector, paths) set files (paths on disk) on an <input type=file>
@@ -36,7 +36,8 @@ export const WEBKIT_DRIVER = process.env.PROFDIFF_WEBKIT_DRIVER || '/usr/bin/Web
 export const MINIBROWSER = process.env.PROFDIFF_MINIBROWSER || findMiniBrowser();
 export const XVFB = process.env.PROFDIFF_XVFB || '/usr/bin/Xvfb';
 
-export const ENGINES = ['chromium', 'firefox', 'webkit'];
+/** The engines the suite runs in: all three, or those PROFDIFF_ENGINES lists (`firefox,webkit`). */
+export const ENGINES = (process.env.PROFDIFF_ENGINES || 'chromium,firefox,webkit').split(',').filter(Boolean);
 
 const VIEWPORT = { width: 1440, height: 900 };
 
@@ -77,6 +78,7 @@ async function launchChromium() {
   const page = await context.newPage();
   return {
     engine: 'chromium',
+    via: 'Debian chromium, playwright-core over CDP',
     version: browser.version(),
     async open(url) {
       await page.goto(url, { waitUntil: 'load' });
@@ -125,6 +127,7 @@ async function launchFirefox() {
   const page = await browser.newPage();
   return {
     engine: 'firefox',
+    via: 'Debian firefox-esr, puppeteer-core over WebDriver BiDi',
     version: (await browser.version()).replace(/^firefox\//i, ''),
     async open(url) {
       await page.goto(url, { waitUntil: 'load' });
@@ -165,27 +168,59 @@ function freePort() {
   });
 }
 
-/** A child process that is ended by its pid when this test process exits, whatever happens. */
+// Process groups (by their leader's pid) of the helpers started here, ended on any way out.
+const running = new Set();
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function endAllGroups() {
+  for (const pid of running) killGroup(pid, 'SIGKILL');
+  running.clear();
+}
+
+let exitHooked = false;
+function hookExit() {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', endAllGroups);
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      endAllGroups();
+      process.kill(process.pid, signal); // then the default: this process ends too
+    });
+  }
+}
+
+/**
+ * A helper process in a process group of its own (MiniBrowser and its web processes, children
+ * of WebKitWebDriver, are in it too), ended by that id: stop() sends SIGTERM, then SIGKILL.
+ */
 function startProcess(command, args, options) {
-  const child = spawn(command, args, options);
-  const endOnExit = () => {
-    try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
-  };
-  process.on('exit', endOnExit);
+  hookExit();
+  const child = spawn(command, args, { ...options, detached: true });
+  running.add(child.pid);
   child.stop = () => new Promise((resolve) => {
-    process.off('exit', endOnExit);
-    if (child.exitCode !== null || child.signalCode !== null) {
+    const done = () => {
+      running.delete(child.pid);
+      killGroup(child.pid, 'SIGKILL'); // whatever the leader left behind
       resolve();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) {
+      done();
       return;
     }
-    const timer = setTimeout(() => {
-      try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
-    }, 5000);
+    const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000);
     child.once('exit', () => {
       clearTimeout(timer);
-      resolve();
+      done();
     });
-    try { process.kill(child.pid, 'SIGTERM'); } catch { resolve(); }
+    killGroup(child.pid, 'SIGTERM');
   });
   return child;
 }
@@ -263,6 +298,7 @@ async function launchWebKit() {
     const keyOf = (key) => (key.length === 1 ? key : Key[SELENIUM_KEYS[key]]);
     return {
       engine: 'webkit',
+      via: 'WebKitGTK MiniBrowser in Xvfb, WebKitWebDriver, selenium-webdriver',
       version: String(caps.get('browserVersion')),
       async open(target) {
         await driver.get(target);

@@ -145,7 +145,7 @@ for (const engine of ENGINES) {
       const missing = missingFor(engine);
       assert.equal(missing, null, `${engine}: ${missing} is missing (scripts/setup.sh browser installs it)`);
       driver = await launchEngine(engine);
-      console.log(`engine: ${engine} ${driver.version}`);
+      console.log(`engine: ${engine} ${driver.version} (${driver.via})`);
     });
     after(async () => {
       if (driver) await driver.close();
