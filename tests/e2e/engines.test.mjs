@@ -72,6 +72,18 @@ function activeId(driver) {
   return driver.evaluate(() => document.activeElement && document.activeElement.id);
 }
 
+/**
+ * Saves a screenshot for people to look at (tests/e2e/artifacts). Waits out the colour
+ * transitions and two frames first: WebKitGTK in Xvfb paints at about 10 frames a second and
+ * its screenshot is the last painted frame.
+ */
+async function screenshot(driver, name) {
+  await driver.evaluate(() => new Promise((resolve) => {
+    setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(resolve)), 300);
+  }));
+  await driver.screenshot(join(ARTIFACTS, name));
+}
+
 /** Switches to `view` by its tab and waits for it to render. */
 async function showView(driver, view) {
   if ((await selectedView(driver)) !== view) await click(driver, `button[data-view-tab="${view}"]`);
@@ -271,11 +283,11 @@ for (const engine of ENGINES) {
         };
       }, [theme, `rgb(${bg.join(', ')})`]);
       const light = await settle('auto', cssColor('light', '--bg'));
-      await driver.screenshot(join(ARTIFACTS, `engines-${engine}-compare.png`));
+      await screenshot(driver, `engines-${engine}-compare.png`);
       assert.ok(luminance(rgb(light.text)) + 0.4 < luminance(rgb(light.page)), `light: dark text on a light page (${light.text} on ${light.page})`);
       await click(driver, '#theme-toggle');
       const dark = await settle('dark', cssColor('dark', '--bg'));
-      await driver.screenshot(join(ARTIFACTS, `engines-${engine}-compare-dark.png`));
+      await screenshot(driver, `engines-${engine}-compare-dark.png`);
       assert.equal(dark.scheme, 'dark');
       assert.ok(luminance(rgb(dark.text)) > luminance(rgb(dark.page)) + 0.4, `dark: light text on a dark page (${dark.text} on ${dark.page})`);
       // dark → light → auto: back where it started
