@@ -240,6 +240,20 @@ for (const engine of ENGINES) {
       assert.equal(await driver.evaluate(() => document.querySelector('#shortcuts').open), true);
       await driver.press('Escape');
       assert.equal(await driver.evaluate(() => document.querySelector('#shortcuts').open), false);
+      // keys typed into a field stay in it (the s of "sort" does not swap); Enter applies the filter
+      await driver.evaluate(() => document.querySelector('input[name="hide"]').focus());
+      await driver.type('sort');
+      await driver.press('Enter');
+      const hidden = expectedCompareRows(cliJson(['diff', '--hide=sort', A, B]));
+      await waitFor(driver, 'the hide filter', (n) => document.body.dataset.state === 'ready'
+        && document.querySelectorAll('table[data-view="compare"] tbody tr[data-name]').length === n, hidden.length);
+      assert.equal(await text(driver, '#files-a'), A);
+      assert.deepEqual(await tableRows(driver, 'compare'), hidden);
+      await driver.evaluate(() => { document.querySelector('input[name="hide"]').value = ''; });
+      await driver.press('Enter');
+      await waitFor(driver, 'the filter to go', (n) => document.body.dataset.state === 'ready'
+        && document.querySelectorAll('table[data-view="compare"] tbody tr[data-name]').length === n, all.length);
+      await driver.evaluate(() => document.querySelector('#view').focus());
       // s swaps A and B
       await driver.press('s');
       await waitFor(driver, 'the swap', (n) => document.body.dataset.state === 'ready'
