@@ -7,7 +7,8 @@ import { h, clear, $, $$ } from './dom.js';
 import { WorkerClient, toPlainError } from './client.js';
 import { FILTERS } from './hash.js';
 import { hideProgress, showProgress } from './progress.js';
-import { SLOTS, loadExample, renderSlot, wireSlots } from './slots.js';
+import { SLOTS, loadEmbedded, loadExample, renderSlot, wireSlots } from './slots.js';
+import { readEmbedded, showEmbedded } from './embedded.js';
 import { installDragDrop } from './dragdrop.js';
 import { currentOptions, renderControlGroups, renderHeapNote, renderSampleTypes, wireControls } from './controls.js';
 import { focusPathsOn, renderChips, renderTagSuggestions, setFilter, wireFilters } from './filters.js';
@@ -327,12 +328,19 @@ function init() {
   installKeyboard(page);
   installHashChange(page, loadExample);
 
-  const params = readHash(location.hash);
+  // A page written by `profdiff web` / `profdiff html` opens on its embedded profiles and preset,
+  // unless the fragment already holds a state (a reload keeps what was changed since).
+  const embedded = readEmbedded();
+  const fragment = location.hash.replace(/^#/, '');
+  const params = readHash(embedded && !fragment ? embedded.fragment : fragment);
   applyHash(page, params);
   renderChrome();
   renderView();
   document.body.dataset.state = 'ready';
-  if ('example' in params) loadExample(page);
+  if (embedded) {
+    showEmbedded(embedded);
+    loadEmbedded(page, embedded.slots);
+  } else if ('example' in params) loadExample(page);
 }
 
 init();

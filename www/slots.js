@@ -124,6 +124,33 @@ export function loadExample(page) {
   }));
 }
 
+/** Profiles embedded in the page (embedded.js): `bySlot` = { a: [{name, bytes}], b: [...] }, each
+ *  slot as given, then the preset view (waiting in page.pending, as a link's fragment does). */
+export function loadEmbedded(page, bySlot) {
+  const { state } = page;
+  return page.run(() => withLoading(page, SLOTS, async () => {
+    for (const slot of SLOTS) {
+      const files = bySlot[slot] || [];
+      if (files.length === 0) continue;
+      const names = files.map((f) => f.name);
+      const buffers = files.map((f) => f.bytes);
+      try {
+        const summary = await page.client.call('load', [slot, names, buffers], {
+          transfer: buffers.map((b) => b.buffer),
+          onProgress: loadProgress(names),
+        });
+        setSlot(state, slot, summary);
+        state.errors[slot] = null;
+      } catch (e) {
+        state.errors[slot] = toPlainError(e);
+      }
+    }
+    page.chooseView(false);
+    page.applyPending();
+    await page.refreshAll();
+  }));
+}
+
 function clearSlot(page, slot) {
   const { state } = page;
   return page.run(async () => {
