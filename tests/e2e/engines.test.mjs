@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENGINES, launchEngine, missingFor } from './engines.mjs';
 import {
-  ARTIFACTS, DIST, EXAMPLES, FIXTURES, WWW, cliError, cliJson, expectedCompareRows, expectedPathRows,
+  ARTIFACTS, DIST, EXAMPLES, FIXTURES, WWW, cliError, cliJson, cliOutput, expectedCompareRows, expectedPathRows,
   expectedTopRows, randomBytes, startServer, tempDir, writeTemp,
 } from './lib.mjs';
 
@@ -329,6 +329,18 @@ for (const engine of ENGINES) {
         const [, scroll, client] = fit.match(/(\d+) in (\d+)$/).map(Number);
         assert.ok(scroll <= client, `${engine}: ${fit}`);
       }
+      await assertNoPageErrors(driver);
+    });
+
+    it('shows the profiles a `profdiff html` page embeds', CASE, async () => {
+      const file = join(tempDir(), 'embedded.html');
+      cliOutput(['html', '--sample-index=alloc_space', 'gateway-a.pb.gz', 'gateway-b.pb.gz', '-o', file], EXAMPLES);
+      await open(driver, pathToFileURL(file).href);
+      await waitFor(driver, 'the embedded comparison', () => document.body.dataset.state === 'ready'
+        && document.querySelector('table[data-view="compare"]') !== null);
+      assert.equal(await driver.evaluate(() => document.querySelector('#sample-type').value), 'alloc_space');
+      assert.deepEqual(await tableRows(driver, 'compare'), expectedCompareRows(
+        cliJson(['diff', '--sample-index=alloc_space', 'gateway-a.pb.gz', 'gateway-b.pb.gz'], EXAMPLES)));
       await assertNoPageErrors(driver);
     });
 
