@@ -4,7 +4,8 @@
 // filters, callers/callees panel, exports, keyboard, theme and URL fragment have their own
 // modules, each given `page` (below) to read the state and call back.
 import { h, clear, $, $$ } from './dom.js';
-import { WorkerClient, toPlainError } from './client.js';
+import { toPlainError } from './client.js';
+import { newClient } from './recovery.js';
 import { FILTERS } from './hash.js';
 import { hideProgress, showProgress } from './progress.js';
 import { SLOTS, loadEmbedded, loadExample, renderSlot, wireSlots } from './slots.js';
@@ -36,6 +37,9 @@ const state = {
   search: '', // quick search (display only)
   peek: { open: false, name: null, history: [], report: null, error: null },
   example: false, // the slots hold the bundled example
+  // What each slot was loaded from, kept to reload a restarted worker (recovery.js):
+  // { files: File[] } | { example: 'a' | 'b' } | { embedded: [{ name, bytes }] } | null
+  sources: { a: null, b: null },
 };
 
 let busy = 0; // worker operations in flight
@@ -318,7 +322,7 @@ function renderChrome() {
 
 function init() {
   installTheme();
-  page.client = new WorkerClient();
+  page.client = newClient(page);
   buildTabs();
   wireSlots(page);
   installDragDrop(page);
