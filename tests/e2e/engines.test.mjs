@@ -1,5 +1,6 @@
 // The page in Chromium, Firefox and WebKit: one suite, written once against the small driver
-// interface of engines.mjs (open, evaluate, setFiles, press, type), run in every engine.
+// interface of engines.mjs (open, evaluate, setFiles, press, type; screenshot for people), run
+// in every engine.
 // Every value checked is the CLI's, for the same files and flags. Chromium also runs the full
 // page and features suites (page.test.mjs, features.test.mjs).
 //
@@ -12,8 +13,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENGINES, launchEngine, missingFor } from './engines.mjs';
 import {
-  ARTIFACTS, DIST, EXAMPLES, FIXTURES, WWW, cliError, cliJson, cliOutput, expectedCompareRows, expectedPathRows,
-  expectedTopRows, randomBytes, startServer, tempDir, writeTemp,
+  ARTIFACTS, DIST, EXAMPLES, FIXTURES, WWW, cliError, cliJson, cliOutput, expectedCompareRows,
+  expectedPathRows, expectedTopRows, randomBytes, startServer, tempDir, writeTemp,
 } from './lib.mjs';
 
 const CASE = { timeout: 120000 };
