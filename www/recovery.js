@@ -11,7 +11,10 @@ let restarting = false;
 
 /** A worker client whose death starts the recovery. */
 export function newClient(page) {
-  return new WorkerClient({ onDeath: (error) => restart(page, error) });
+  const client = new WorkerClient({ onDeath: (error) => restart(page, error) });
+  // Compile the WebAssembly now, while the user picks files, not on the first load.
+  client.call('init').catch(() => {});
+  return client;
 }
 
 function notice(text) {
