@@ -18,6 +18,7 @@ use prost::Message;
 use crate::error::DecodeError;
 use crate::profile::Profile;
 use crate::proto;
+pub(crate) use legacy::gomath::go_f64_to_i64;
 
 /// Bounds on what a decode may cost, so that a small hostile file cannot take unbounded
 /// memory or time. The defaults are far above every real profile seen (the largest in the

@@ -194,7 +194,9 @@ mod tests {
     #[test]
     fn reads_records_and_the_memory_map() {
         let mut data = words64(&[0, 3, 0, 10000, 0]);
-        data.extend(words64(&[2, 2, 0x401010, 0x402020, 1, 2, 0x401010, 0x403030]));
+        data.extend(words64(&[
+            2, 2, 0x401010, 0x402020, 1, 2, 0x401010, 0x403030,
+        ]));
         data.extend(words64(&[0, 1, 0]));
         data.extend(b"00400000-00500000 r-xp 00000000 00:00 0 /bin/app\n");
         let p = parse(&data, &Limits::default()).unwrap();
