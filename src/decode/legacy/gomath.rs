@@ -37,8 +37,10 @@ pub(crate) fn go_f64_to_i64(f: f64) -> i64 {
 /// x86-64 CPU with AVX and FMA takes): a reduction by ln 2, a Taylor series of x/16 and four
 /// squarings. `mul_add` is a true fused multiply-add on every target, so this is exact
 /// everywhere, WebAssembly included.
+// The constants are written as Go's source writes them; each parses to the same double.
+#[allow(clippy::excessive_precision)]
 pub(crate) fn go_exp(x: f64) -> f64 {
-    const LOG2E: f64 = 1.442_695_040_888_963_4;
+    const LOG2E: f64 = std::f64::consts::LOG2_E;
     const LN2U: f64 = 0.693_147_180_559_662_956_511_601_805_686_950_683_593_75;
     const LN2L: f64 = 0.282_352_905_630_315_771_225_884_481_750_134_360_255_254_120_68e-12;
     const OVERFLOW: f64 = 7.097_827_128_933_84e2;
@@ -127,7 +129,7 @@ mod tests {
         assert_eq!(go_f64_to_i64(-3.9), -3);
         assert_eq!(go_f64_to_i64(1e19), i64::MIN);
         assert_eq!(go_f64_to_i64(f64::NAN), i64::MIN);
-        assert_eq!(go_f64_to_i64(-9.223372036854775808e18), i64::MIN);
+        assert_eq!(go_f64_to_i64(-(2f64.powi(63)) - 4096.0), i64::MIN);
     }
 
     #[test]

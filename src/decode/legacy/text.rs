@@ -43,9 +43,12 @@ impl<'a> Scanner<'a> {
             self.token = &[];
             return false;
         }
-        let (line, used) = match rest.iter().position(|&b| b == b'\n') {
+        // Look no further than a line may reach, so that binary data without newlines costs
+        // 64 KiB here, not its whole size.
+        let window = &rest[..rest.len().min(MAX_LINE)];
+        let (line, used) = match window.iter().position(|&b| b == b'\n') {
             Some(nl) => (&rest[..nl], nl + 1),
-            None => (rest, rest.len()),
+            None => (window, window.len()),
         };
         if line.len() >= MAX_LINE {
             self.too_long = true;
@@ -191,7 +194,7 @@ fn underscore_ok(s: &str) -> bool {
     if s.len() >= 2 && s[0] == b'0' && matches!(s[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = s[1].to_ascii_lowercase() == b'x';
+        hex = s[1].eq_ignore_ascii_case(&b'x');
     }
     for &c in &s[i..] {
         if c.is_ascii_digit() || hex && (b'a'..=b'f').contains(&c.to_ascii_lowercase()) {
