@@ -336,6 +336,17 @@ fn legacy_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         deep,
         Expect::Error("locations in one stack"),
     ));
+    // Java lines have no length limit in pprof; their addresses meet the stack-depth limit.
+    let mut java = b"--- heapz 1 ---\nformat = java\nresolution = bytes\n1024 1 @".to_vec();
+    for _ in 0..1_100_000 {
+        java.extend_from_slice(b" 0x1");
+    }
+    java.push(b'\n');
+    cases.push((
+        "legacy-java-long-line.heapz",
+        java,
+        Expect::Error("locations in one stack"),
+    ));
     // A binary CPU record claiming 2^40 addresses in a few bytes.
     let words: Vec<u8> = [0u64, 3, 0, 10000, 0, 1, 1 << 40, 0x401000]
         .iter()

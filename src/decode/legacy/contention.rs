@@ -81,7 +81,7 @@ pub(super) fn parse(data: &[u8], limits: &Limits) -> Result<Profile, Error> {
             break;
         }
         if !is_space_or_comment(line) {
-            let (values, addresses) = parse_sample(line, b.period, cpu_hz)?;
+            let (values, addresses) = parse_sample(line, b.period, cpu_hz, limits)?;
             let stack = addresses.iter().map(|a| a.wrapping_sub(1));
             b.push_sample(stack, &values, None)?;
         }
@@ -97,7 +97,12 @@ pub(super) fn parse(data: &[u8], limits: &Limits) -> Result<Profile, Error> {
 }
 
 /// pprof's `parseContentionSample`: `[count, delay]`, unsampled when the period is known.
-fn parse_sample(line: &str, period: i64, cpu_hz: i64) -> Result<([i64; 2], Vec<u64>), Error> {
+fn parse_sample(
+    line: &str,
+    period: i64,
+    cpu_hz: i64,
+    limits: &Limits,
+) -> Result<([i64; 2], Vec<u64>), Error> {
     let c = SAMPLE.captures(line).ok_or(Error::Unrecognized)?;
     let number = |i: usize| {
         parse_int(&c[i], 10).map_err(|e| failed(format!("malformed sample: {line}: {e}")))
@@ -110,8 +115,7 @@ fn parse_sample(line: &str, period: i64, cpu_hz: i64) -> Result<([i64; 2], Vec<u
         }
         count = count.wrapping_mul(period);
     }
-    let addresses =
-        parse_hex_addresses(&c[3]).map_err(|e| failed(format!("malformed sample: {line}: {e}")))?;
+    let addresses = parse_hex_addresses(&c[3], line, limits)?;
     Ok(([count, delay], addresses))
 }
 

@@ -124,12 +124,7 @@ fn parse_samples<'a>(
             return Err(Error::Unrecognized);
         }
         if depth > b.limits.max_stack_depth {
-            return Err(crate::error::DecodeError::Limit {
-                what: "locations in one stack",
-                limit: b.limits.max_stack_depth,
-                flag: "--max-stack-depth",
-            }
-            .into());
+            return Err(super::stack_too_deep(b.limits));
         }
         addresses.clear();
         for _ in 0..depth {

@@ -100,7 +100,7 @@ pub(super) fn parse(data: &[u8], limits: &Limits) -> Result<Profile, Error> {
         if maps::is_memory_map_sentinel(line) {
             break;
         }
-        let (values, blocksize, addresses) = parse_sample(line, &header)?;
+        let (values, blocksize, addresses) = parse_sample(line, &header, limits)?;
         // Return addresses: moved back by one to land on the call.
         let stack = addresses.iter().map(|a| a.wrapping_sub(1));
         b.push_sample(stack, &values, Some(blocksize))?;
@@ -139,7 +139,11 @@ fn parse_header(line: &str) -> Result<Header, Error> {
 
 /// pprof's `parseHeapSample`: the values (allocation pair first when present, each scaled
 /// when sampled), the block size label, and the addresses.
-fn parse_sample(line: &str, header: &Header) -> Result<(Vec<i64>, i64, Vec<u64>), Error> {
+fn parse_sample(
+    line: &str,
+    header: &Header,
+    limits: &Limits,
+) -> Result<(Vec<i64>, i64, Vec<u64>), Error> {
     let Some(c) = HEAP_SAMPLE.captures(line) else {
         return Err(failed("unexpected number of sample values: got 0, want 6"));
     };
@@ -170,8 +174,7 @@ fn parse_sample(line: &str, header: &Header) -> Result<(Vec<i64>, i64, Vec<u64>)
         add(g(3), g(4), "allocation")?;
     }
     add(g(1), g(2), "inuse")?;
-    let addresses =
-        parse_hex_addresses(g(5)).map_err(|e| failed(format!("malformed sample: {line}: {e}")))?;
+    let addresses = parse_hex_addresses(g(5), line, limits)?;
     Ok((values, blocksize, addresses))
 }
 

@@ -3,6 +3,7 @@
 //! records (bytes or delay first, the count second), then one `0xADDR name (file:line)` line
 //! per address. The CPU variant's frames (after its binary records) are read the same way.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -50,13 +51,11 @@ pub(super) fn recognizes(data: &[u8]) -> bool {
     kind(data).is_some()
 }
 
-/// Splits off the next newline-terminated line (a last line without newline is not one).
-fn next_line(b: &[u8]) -> Option<(String, &[u8])> {
+/// Splits off the next newline-terminated line (a last line without newline is not one);
+/// the caller trims it.
+fn next_line(b: &[u8]) -> Option<(Cow<'_, str>, &[u8])> {
     let nl = b.iter().position(|&c| c == b'\n')?;
-    Some((
-        String::from_utf8_lossy(&b[..nl]).trim().to_string(),
-        &b[nl + 1..],
-    ))
+    Some((String::from_utf8_lossy(&b[..nl]), &b[nl + 1..]))
 }
 
 pub(super) fn parse(data: &[u8], limits: &Limits) -> Result<Profile, Error> {
@@ -75,9 +74,10 @@ pub(super) fn parse(data: &[u8], limits: &Limits) -> Result<Profile, Error> {
 
 /// `parseJavaHeader`: attribute lines up to the first line that is not one.
 fn parse_header<'a>(kind: Kind, mut rest: &'a [u8], b: &mut Builder) -> Result<&'a [u8], Error> {
-    while let Some((line, after)) = next_line(rest) {
+    while let Some((raw, after)) = next_line(rest) {
+        let line = raw.trim();
         if !line.is_empty() {
-            let Some(c) = ATTRIBUTE.captures(&line) else {
+            let Some(c) = ATTRIBUTE.captures(line) else {
                 return Ok(rest);
             };
             let (attribute, value) = (c[1].trim(), c[2].trim());
@@ -120,13 +120,13 @@ fn parse_header<'a>(kind: Kind, mut rest: &'a [u8], b: &mut Builder) -> Result<&
 
 /// `parseJavaSamples`: records up to the first line that is not one.
 fn parse_samples<'a>(kind: Kind, mut rest: &'a [u8], b: &mut Builder) -> Result<&'a [u8], Error> {
-    while let Some((line, after)) = next_line(rest) {
+    while let Some((raw, after)) = next_line(rest) {
+        let line = raw.trim();
         if !line.is_empty() {
-            let Some(c) = SAMPLE.captures(&line) else {
+            let Some(c) = SAMPLE.captures(line) else {
                 return Ok(rest);
             };
-            let addresses = parse_hex_addresses(&c[3])
-                .map_err(|e| failed(format!("malformed sample: {line}: {e}")))?;
+            let addresses = parse_hex_addresses(&c[3], line, b.limits)?;
             let number = |i: usize| {
                 parse_int(&c[i], 0).map_err(|e| failed(format!("parsing sample {line}: {e}")))
             };

@@ -2,6 +2,7 @@
 //! brief `start-end file` form), and pprof's heuristics that turn it into mappings and give
 //! every location one: `parseProcMapsFromScanner`, `massageMappings` and `remapMappingIDs`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -26,7 +27,7 @@ pub(super) struct MapEntry {
 pub(super) const MAX_MAPPINGS: u64 = 1 << 16;
 
 /// Most `name=value` substitutions a memory map may define (real ones define one or two).
-const MAX_ATTRIBUTES: usize = 1 << 10;
+const MAX_ATTRIBUTES: usize = 256;
 
 // pprof's regexes (legacy_profile.go), with Go's ASCII `\s` written out.
 const S: &str = r"[\t\n\f\r ]";
@@ -59,7 +60,7 @@ pub(super) fn parse_memory_map(s: &mut Scanner) -> Result<Vec<MapEntry>, DecodeE
     let mut attrs = Replacer::default();
     while s.scan() {
         let text = s.text();
-        let line = attrs.replace(remove_logging_info(&text));
+        let line = attrs.replace(remove_logging_info(&text))?;
         match parse_mapping_entry(&line) {
             Entry::Mapping(m) => {
                 if mappings.len() as u64 >= MAX_MAPPINGS {
@@ -136,57 +137,52 @@ fn parse_mapping_entry(l: &str) -> Entry {
 
 /// Go's `strings.NewReplacer(attrs...)` as pprof rebuilds it after every attribute: at each
 /// position the earliest-defined key that matches is replaced, and scanning resumes after it.
+/// A regex alternation of the keys in definition order has exactly these semantics
+/// (leftmost match, first alternative), and runs in time linear in the line.
 #[derive(Default)]
 struct Replacer {
     /// key → value, the first definition of a key winning.
-    keys: HashMap<String, (usize, String)>,
-    /// The distinct key lengths, so that a position costs one lookup per length.
-    lengths: Vec<usize>,
+    values: HashMap<String, String>,
+    /// The keys in definition order.
+    keys: Vec<String>,
+    compiled: Option<Regex>,
 }
 
 impl Replacer {
     fn add(&mut self, key: String, value: String) -> Result<(), DecodeError> {
         if self.keys.len() >= MAX_ATTRIBUTES {
-            return Err(DecodeError::Limit {
-                what: "memory map attributes",
-                limit: MAX_ATTRIBUTES as u64,
-                flag: "",
-            });
+            return Err(too_many_attributes());
         }
-        if !self.lengths.contains(&key.len()) {
-            self.lengths.push(key.len());
+        if !self.values.contains_key(&key) {
+            self.values.insert(key.clone(), value);
+            self.keys.push(key);
+            self.compiled = None;
         }
-        let order = self.keys.len();
-        self.keys.entry(key).or_insert((order, value));
         Ok(())
     }
 
-    fn replace<'a>(&self, line: &'a str) -> std::borrow::Cow<'a, str> {
+    fn replace<'a>(&mut self, line: &'a str) -> Result<Cow<'a, str>, DecodeError> {
         if self.keys.is_empty() || !line.contains('$') {
-            return line.into();
+            return Ok(line.into());
         }
-        let mut out = String::with_capacity(line.len());
-        let mut i = 0;
-        while i < line.len() {
-            let best = self
-                .lengths
-                .iter()
-                .filter_map(|&len| line.get(i..i + len))
-                .filter_map(|candidate| self.keys.get(candidate).map(|e| (candidate.len(), e)))
-                .min_by_key(|(_, (order, _))| *order);
-            match best {
-                Some((len, (_, value))) => {
-                    out.push_str(value);
-                    i += len;
-                }
-                None => {
-                    let c = line[i..].chars().next().expect("i is a char boundary");
-                    out.push(c);
-                    i += c.len_utf8();
-                }
-            }
+        if self.compiled.is_none() {
+            let pattern: Vec<String> = self.keys.iter().map(|k| regex::escape(k)).collect();
+            let rx = Regex::new(&pattern.join("|")).map_err(|_| too_many_attributes())?;
+            self.compiled = Some(rx);
         }
-        out.into()
+        let rx = self.compiled.as_ref().expect("compiled above");
+        let values = &self.values;
+        Ok(rx.replace_all(line, |c: &regex::Captures| {
+            values.get(&c[0]).cloned().unwrap_or_default()
+        }))
+    }
+}
+
+fn too_many_attributes() -> DecodeError {
+    DecodeError::Limit {
+        what: "memory map attributes",
+        limit: MAX_ATTRIBUTES as u64,
+        flag: "",
     }
 }
 
@@ -449,6 +445,17 @@ mod tests {
                 entry(0x7f0000000000, 0x7f0000001000, 0x1000, "/lib/libc.so.6"),
             ]
         );
+    }
+
+    #[test]
+    fn attributes_replace_like_gos_replacer() {
+        let mut r = Replacer::default();
+        r.add("$a".into(), "X".into()).unwrap();
+        r.add("$ab".into(), "Y".into()).unwrap();
+        r.add("$a".into(), "Z".into()).unwrap();
+        // The earliest-defined key wins at a position, even when a longer one matches too.
+        assert_eq!(r.replace("$ab/$a.$c").unwrap(), "Xb/X.$c");
+        assert_eq!(r.replace("no dollar").unwrap(), "no dollar");
     }
 
     #[test]

@@ -514,23 +514,29 @@ const LOCK_RX: &str = concat!(
 );
 
 /// pprof's `parseHexAddresses`: every `0x…` (lowercase hex) in `s`; one that does not fit in
-/// 64 bits is an error.
-fn parse_hex_addresses(s: &str) -> Result<Vec<u64>, String> {
+/// 64 bits is pprof's error. More than `limits.max_stack_depth` of them is our limit, checked
+/// as they are read so that one long line cannot cost memory in proportion.
+fn parse_hex_addresses(s: &str, line: &str, limits: &Limits) -> Result<Vec<u64>, Error> {
     let mut out = Vec::new();
     let bytes = s.as_bytes();
     let mut i = 0;
     while i + 1 < bytes.len() {
-        if bytes[i] == b'0' && bytes.get(i + 1) == Some(&b'x') {
+        if bytes[i] == b'0' && bytes[i + 1] == b'x' {
             let digits = bytes[i + 2..]
                 .iter()
                 .take_while(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
                 .count();
             if digits > 0 {
                 let hex = &s[i..i + 2 + digits];
-                match text::parse_uint(hex, 0) {
-                    Ok(v) => out.push(v),
-                    Err(_) => return Err(format!("failed to parse as hex 64-bit number: {hex}")),
+                let Ok(v) = text::parse_uint(hex, 0) else {
+                    return Err(failed(format!(
+                        "malformed sample: {line}: failed to parse as hex 64-bit number: {hex}"
+                    )));
+                };
+                if out.len() as u64 >= limits.max_stack_depth {
+                    return Err(stack_too_deep(limits));
                 }
+                out.push(v);
                 i += 2 + digits;
                 continue;
             }
@@ -538,6 +544,14 @@ fn parse_hex_addresses(s: &str) -> Result<Vec<u64>, String> {
         i += 1;
     }
     Ok(out)
+}
+
+fn stack_too_deep(limits: &Limits) -> Error {
+    Error::Failed(DecodeError::Limit {
+        what: "locations in one stack",
+        limit: limits.max_stack_depth,
+        flag: "--max-stack-depth",
+    })
 }
 
 /// `parseAdditionalSections`: skips to the memory map sentinel and reads the map after it.
@@ -556,14 +570,25 @@ mod tests {
 
     #[test]
     fn hex_addresses_like_pprofs_regex() {
+        let limits = Limits::default();
+        let parse = |s: &str| match parse_hex_addresses(s, s, &limits) {
+            Ok(v) => Ok(v),
+            Err(Error::Failed(e)) => Err(e.to_string()),
+            Err(Error::Unrecognized) => Err("unrecognized".to_string()),
+        };
         assert_eq!(
-            parse_hex_addresses(" 0x1 0xab 0x0g 00x12x0x34 0xAB"),
+            parse(" 0x1 0xab 0x0g 00x12x0x34 0xAB"),
             Ok(vec![1, 0xab, 0, 0x12, 0x34])
         );
         assert_eq!(
-            parse_hex_addresses("0x10000000000000000"),
-            Err("failed to parse as hex 64-bit number: 0x10000000000000000".to_string())
+            parse("0x10000000000000000"),
+            Err("parsing profile: malformed sample: 0x10000000000000000: failed to parse as hex 64-bit number: 0x10000000000000000".to_string())
         );
-        assert_eq!(parse_hex_addresses("0x"), Ok(vec![]));
+        assert_eq!(parse("0x"), Ok(vec![]));
+        let two = Limits {
+            max_stack_depth: 2,
+            ..Limits::default()
+        };
+        assert!(parse_hex_addresses("0x1 0x2 0x3", "", &two).is_err());
     }
 }

@@ -6,7 +6,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::error::DecodeError;
 use crate::profile::Profile;
 
 use super::text::{Scanner, is_space_or_comment};
@@ -107,16 +106,10 @@ fn parse_thread_sample(
             same_as_previous = true;
             continue;
         }
-        let more = parse_hex_addresses(&line)
-            .map_err(|e| failed(format!("malformed sample: {line}: {e}")))?;
+        let more = parse_hex_addresses(&line, &line, limits)?;
         addresses.extend(more);
         if addresses.len() as u64 > limits.max_stack_depth {
-            return Err(DecodeError::Limit {
-                what: "locations in one stack",
-                limit: limits.max_stack_depth,
-                flag: "--max-stack-depth",
-            }
-            .into());
+            return Err(super::stack_too_deep(limits));
         }
     }
     if let Some(e) = s.err() {
