@@ -5,7 +5,9 @@
 // - style.css is inlined as <style>;
 // - the ES modules (main.js and what it imports) become one inline module script: each module
 //   is wrapped in a function scope that returns its exports, and its `import {…} from './x.js'`
-//   lines become destructurings of the modules bundled before it;
+//   lines become destructurings of the modules bundled before it (a view reaches the bundle
+//   through its import in views/index.js; a module under www/ that main.js does not reach is an
+//   error, so a view left out of the registry is noticed here);
 // - the worker's sources (pkg/profdiff_wasm_b64.js, pkg/profdiff.js, pkg/example_b64.js,
 //   worker.js) go into <script type="text/x-profdiff-worker"> data blocks, which client.js turns
 //   into a Blob worker; data blocks are never executed by the page;
@@ -16,7 +18,7 @@
 // No dependencies beyond node itself.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -99,9 +101,27 @@ function collectModules(entry) {
   return order.map((rel) => modules.get(rel));
 }
 
+/** The page's modules under www/: every .js but the worker's (worker.js, pkg/). */
+function pageModules(dir = '') {
+  const found = [];
+  for (const entry of readdirSync(join(www, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (rel !== 'pkg' && rel !== 'node_modules') found.push(...pageModules(rel));
+    } else if (rel.endsWith('.js') && rel !== 'worker.js') {
+      found.push(rel);
+    }
+  }
+  return found;
+}
+
 function bundle(entry) {
   const parts = ['// profdiff page, bundled by scripts/build-dist.mjs from www/ (see www/ for the sources)'];
-  for (const m of collectModules(entry)) {
+  const modules = collectModules(entry);
+  const reached = new Set(modules.map((m) => m.rel));
+  const unreached = pageModules().filter((rel) => !reached.has(rel));
+  if (unreached.length) fail(`not imported from ${entry} (a view missing from views/index.js?): ${unreached.join(', ')}`);
+  for (const m of modules) {
     parts.push(
       `// ---- ${m.rel}`,
       `const ${moduleId(m.rel)} = (() => {`,
@@ -152,6 +172,7 @@ const directives = csp[2].split(';').map((d) => d.trim()).filter(Boolean).map((d
 html = html.replace(cspRe, (_, pre, __, post) => `${pre}${directives.join('; ')}${post}`);
 
 html = replaceOnce(html, /<link rel="stylesheet" href="style\.css">/, `<style>\n${css.replace(/<\/(style)/gi, '<\\/$1')}</style>`, 'stylesheet link');
+// The CLI (`profdiff web`, `profdiff html`) puts its embedded profiles right after this tag.
 html = replaceOnce(html, /<script type="module" src="main\.js"><\/script>/, '<meta name="profdiff-build" content="dist">', 'module script');
 // The module goes at the end of <body> so the worker blocks exist when it runs (modules are
 // deferred anyway; this keeps the order obvious).
@@ -162,6 +183,12 @@ if (/\b(src|href)="(?!data:)[^"#]/.test(html.replace(/<script type="text\/x-prof
   fail(`a reference to another file is left in the page: ${m && m[0]}`);
 }
 
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, html);
-console.log(`build-dist: wrote ${relative(process.cwd(), out) || out} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)`);
+// An unchanged page keeps its file (and mtime): the CLI includes it, and a rewrite would rebuild it.
+const shown = relative(process.cwd(), out) || out;
+if (existsSync(out) && readFileSync(out, 'utf8') === html) {
+  console.log(`build-dist: ${shown} is up to date`);
+} else {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, html);
+  console.log(`build-dist: wrote ${shown} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)`);
+}
