@@ -25,8 +25,10 @@ pub enum DecodeError {
     Empty,
     #[error("parsing profile: concatenated profiles detected")]
     Concatenated,
-    #[error("parsing profile: legacy {0} format is not supported")]
-    Legacy(&'static str),
+    /// A legacy (text or binary) profile that pprof's reader for its format refuses, worded
+    /// as pprof words it.
+    #[error("parsing profile: {0}")]
+    LegacyFormat(String),
     #[error("parsing profile: unrecognized profile format ({0})")]
     Protobuf(String),
     #[error("parsing profile: unrecognized profile format (string_table[0] must be '')")]

@@ -51,7 +51,8 @@ pub fn header_lines(table: &TopTable) -> Vec<String> {
     ));
     if table.total != 0 {
         if table.dropped_nodes > 0 {
-            let cutoff = ((table.total as f64 * table.node_fraction) as i64).wrapping_abs();
+            let cutoff = crate::decode::go_f64_to_i64(table.total as f64 * table.node_fraction)
+                .wrapping_abs();
             lines.push(format!(
                 "Dropped {} {} (cum <= {})",
                 table.dropped_nodes,
