@@ -6,6 +6,7 @@
 //
 // Adding a view: one entry in VIEWS below (the files to load, the CLI command that is its
 // oracle, what the CLI's JSON should look like on the page, and how to read the page).
+// A view of a series (Trend) loads its files through #file-series instead of A and B.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENGINES, launchEngine, missingFor } from './engines.mjs';
 import {
-  ARTIFACTS, DIST, EXAMPLES, FIXTURES, WWW, cliError, cliJson, cliOutput, expectedCompareRows,
+  ARTIFACTS, DIST, EXAMPLES, FIXTURES, ROOT, WWW, cliError, cliJson, cliOutput, expectedCompareRows,
   expectedPathRows, expectedTopRows, randomBytes, startServer, tempDir, writeTemp,
 } from './lib.mjs';
 
@@ -107,18 +108,81 @@ async function loadSlot(driver, slot, dir, name) {
     && (document.querySelector(`#files-${s}`).textContent === n || !document.querySelector(`#error-${s}`).hidden), [slot, name]);
 }
 
+/** Sets a series' files on #file-series at once and waits for the Trend view (or the error). */
+async function loadSeries(driver, dir, names) {
+  await driver.setFiles('#file-series', names.map((n) => join(dir, n)));
+  await waitFor(driver, `the series ${names.join(' ')}`, (n) => document.body.dataset.state === 'ready'
+    && (document.querySelector('#count-series').textContent === String(n) || !document.querySelector('#error-series').hidden), names.length);
+  assert.equal(await driver.evaluate(() => document.querySelector('#error-series').hidden), true,
+    `${driver.engine}: ${await text(driver, '#error-series')}`);
+}
+
 // ---- the views: one entry each -------------------------------------------------------------
 
+const SERIES = join(ROOT, 'tests', 'fixtures', 'series', 'profiles');
+const HEAP_SERIES = readdirSync(SERIES).filter((n) => n.startsWith('heap-')).sort();
+
 /**
- * Each view's case: load `a` and `b` (file names in `dir`) through #file-a and #file-b, show
- * `view`, and compare `read(driver)` with `expected(cliJson(cli))`. `read` defaults to the
- * rows of the view's table (`table[data-view=VIEW]`).
+ * The Trend view as the CLI's JSON gives it: its rows cell by cell, a drawn sparkline per row,
+ * the totals chart with a point per snapshot, and the top row's series in the other chart.
+ * A point's value is the end of its tooltip ("#3 heap-03.pb.gz, <time>: 1.50MB").
+ */
+function expectedTrend(report) {
+  return {
+    rows: report.rows.map((r) => ({
+      name: r.name,
+      cells: {
+        first: r.firstText, last: r.lastText, delta: r.deltaText, slope: r.slopeText,
+        verdict: r.verdict, series: '', name: r.name,
+      },
+    })),
+    sparklines: report.rows.map(() => report.snapshots.length),
+    totals: report.snapshots.map((s) => s.totalText),
+    series: { name: report.rows[0].name, points: report.rows[0].valueTexts },
+  };
+}
+
+/** The page's Trend view in the shape of expectedTrend; an SVG counts only when it is drawn. */
+async function readTrend(driver) {
+  const charts = await driver.evaluate(() => {
+    // drawn: laid out with a size, and its line has a length (a flat line is still long)
+    const drawn = (svg) => {
+      const box = svg.getBoundingClientRect();
+      const line = svg.querySelector('polyline');
+      return box.width > 0 && box.height > 0 && line !== null && line.getTotalLength() > 0;
+    };
+    const points = (svg) => (svg && drawn(svg)
+      ? Array.from(svg.querySelectorAll('circle.point title'), (t) => t.textContent.slice(t.textContent.lastIndexOf(': ') + 2))
+      : null);
+    const rows = document.querySelectorAll('table[data-view="trend"] tbody tr[data-name]');
+    return {
+      sparklines: Array.from(rows, (tr) => {
+        const svg = tr.querySelector('td[data-col="series"] svg.sparkline');
+        return svg && drawn(svg) ? svg.querySelector('polyline').points.numberOfItems : 0;
+      }),
+      totals: points(document.querySelector('#trend-totals-chart svg')),
+      series: {
+        name: document.querySelector('#trend-series-chart').dataset.name,
+        points: points(document.querySelector('#trend-series-chart svg')),
+      },
+    };
+  });
+  return { rows: await tableRows(driver, 'trend'), ...charts };
+}
+
+/**
+ * Each view's case: load `a` and `b` (file names in `dir`) through #file-a and #file-b, or
+ * `series` through #file-series, show `view`, and compare `read(driver)` with
+ * `expected(cliJson(cli))`. `read` defaults to the rows of the view's table
+ * (`table[data-view=VIEW]`).
  */
 const VIEWS = [
   { view: 'top-a', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['top', 'heap.pb.gz'], expected: expectedTopRows },
   { view: 'top-b', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['top', 'heap2.pb.gz'], expected: expectedTopRows },
   { view: 'compare', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['diff', 'heap.pb.gz', 'heap2.pb.gz'], expected: expectedCompareRows },
   { view: 'paths', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['paths', 'heap.pb.gz', 'heap2.pb.gz'], expected: expectedPathRows },
+  // given newest first: the core orders a series by profile time
+  { view: 'trend', dir: SERIES, series: HEAP_SERIES.slice().reverse(), cli: ['trend', ...HEAP_SERIES], expected: expectedTrend, read: readTrend },
 ];
 
 // ---- the suite -----------------------------------------------------------------------------
@@ -177,15 +241,19 @@ for (const engine of ENGINES) {
     });
 
     describe('views equal the CLI', () => {
-      let loaded = null; // the pair on the page, so that consecutive views share one load
-      for (const { view, a, b, dir = FIXTURES, cli, expected, read = (d) => tableRows(d, view) } of VIEWS) {
+      let loaded = null; // the files on the page, so that consecutive views share one load
+      for (const { view, a, b, series, dir = FIXTURES, cli, expected, read = (d) => tableRows(d, view) } of VIEWS) {
         it(view, CASE, async () => {
-          const pair = JSON.stringify([dir, a, b]);
-          if (loaded !== pair) {
+          const files = JSON.stringify([dir, a, b, series]);
+          if (loaded !== files) {
             await open(driver, server.url);
-            await loadSlot(driver, 'a', dir, a);
-            await loadSlot(driver, 'b', dir, b);
-            loaded = pair;
+            if (series) {
+              await loadSeries(driver, dir, series);
+            } else {
+              await loadSlot(driver, 'a', dir, a);
+              await loadSlot(driver, 'b', dir, b);
+            }
+            loaded = files;
           }
           await showView(driver, view);
           const want = expected(cliJson(cli, dir));
