@@ -10,8 +10,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, DiffArgs, InfoArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs};
-use profdiff::{Limits, Profile, compare, gate, report, summary, top};
+use args::{
+    Cli, Command, DiffArgs, FlameArgs, InfoArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs,
+};
+use profdiff::{Limits, Profile, compare, flame, gate, report, summary, top};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -51,6 +53,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Paths(a) => run_paths(a),
         Command::Peek(a) => run_peek(a),
         Command::Info(a) => run_info(a),
+        Command::Flame(a) => run_flame(a),
     }
 }
 
@@ -233,6 +236,60 @@ fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
         compare::paths(&sides.a, &sides.b, &opts).map_err(|e| Failure::Message(e.to_string()))?;
     print_warnings(&p.warnings);
     write_stdout(&report::paths(&p, &sides.a_files, &sides.b_files, a.format))
+}
+
+fn run_flame(a: &FlameArgs) -> Result<(), Failure> {
+    let limits = Limits::from(&a.input);
+    let s = &a.sides;
+    let one_side = (s.b.is_empty() && s.a.is_empty() && s.files.len() == 1)
+        || (s.b.is_empty() && !s.a.is_empty() && s.files.is_empty());
+    let opts = flame::Options {
+        top: top::Options::from(&a.table),
+        normalize: s.normalize,
+        inverted: a.inverted,
+    };
+    let (f, labels) = if one_side {
+        let paths = if s.a.is_empty() { &s.files } else { &s.a };
+        let profiles = paths
+            .iter()
+            .map(|p| load(p, &limits))
+            .collect::<Result<Vec<_>, _>>()?;
+        let one = top::prepare(profiles, a.table.raw_names)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        let f = flame::build(&one, None, &opts).map_err(|e| Failure::Message(e.to_string()))?;
+        (f, [names_of(paths), String::new()])
+    } else {
+        let sides = load_sides(s, a.table.raw_names, &limits)?;
+        let f = flame::build(&sides.a, Some(&sides.b), &opts)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        (f, [sides.a_files.join(","), sides.b_files.join(",")])
+    };
+    print_warnings(&f.warnings);
+    let req = flame::ViewRequest {
+        base: a.base.clone(),
+        min_fraction: a.min_width / 100.0,
+        inverted: a.inverted,
+        ..flame::ViewRequest::default()
+    };
+    let text = if a.format == "svg" {
+        let title = if f.sides() == 2 {
+            format!("{} → {}: {}", labels[0], labels[1], f.sample_type)
+        } else {
+            format!("{}: {}", labels[0], f.sample_type)
+        };
+        report::flame::svg(&f, &req, a.icicle, &title)
+    } else {
+        report::flame::render(&f, &req, &labels, &a.format).map_err(Failure::Message)?
+    };
+    write_stdout(&text)
+}
+
+fn names_of(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The `--base` / `--diff-base` profiles, decoded, with the mode they ask for.
