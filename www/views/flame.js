@@ -306,6 +306,10 @@ class Pane {
       }
     }
     ctx.globalAlpha = 1;
+    // Hooks for tests and scripts: what is hovered and focused here, where the root row is.
+    this.canvas.dataset.hover = hover >= 0 ? this.path(hover).join(';') : '';
+    this.canvas.dataset.focus = focus >= 0 ? this.path(focus).join(';') : '';
+    this.canvas.dataset.rootTop = String(Math.round((prefs.icicle ? 0 : this.contentHeight() - ROW_H) - top));
     for (const [i, colour, lw] of [[hover, '#000', 1.5], [focus, '#000', 2.5]]) {
       if (i < 0) continue;
       const [x, y0, w] = this.geom(i, this.cssW);
@@ -421,6 +425,12 @@ class FlameView {
     }
     if (prefs.zoom.length && !results[0].zoomed) prefs.zoom = [];
     for (const p of this.panes) {
+      Object.assign(p.canvas.dataset, {
+        zoom: prefs.zoom.join(';'),
+        rows: String(p.n),
+        orientation: prefs.icicle ? 'icicle' : 'flame',
+        inverted: prefs.inverted ? 'true' : 'false',
+      });
       p.layout();
       p.draw();
     }
