@@ -82,7 +82,12 @@ impl CallTree {
         CallTree::build_oriented(a, b, opts, true)
     }
 
-    fn build_oriented(a: Input, b: Option<Input>, opts: &graph::Options, inverted: bool) -> CallTree {
+    fn build_oriented(
+        a: Input,
+        b: Option<Input>,
+        opts: &graph::Options,
+        inverted: bool,
+    ) -> CallTree {
         let mut builder = Builder::new();
         builder.inverted = inverted;
         let mut sample_base = 0u32;

@@ -9,6 +9,7 @@
 //!
 //! Nothing here recurses on input depth.
 
+use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -50,6 +51,20 @@ pub struct Flame {
     pub inverted: bool,
     pub warnings: Vec<String>,
     pub active_filters: Vec<String>,
+    /// The last search, which does not depend on the zoom: a zoom with a search on screen
+    /// does not walk the whole tree again.
+    search_cache: RefCell<Option<CachedSearch>>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedSearch {
+    query: String,
+    base: Side,
+    max_matches: usize,
+    ids: Vec<bool>,
+    matched: [i64; 2],
+    /// Frame ids root first.
+    targets: Vec<Vec<FrameId>>,
 }
 
 /// Builds the flame graph of `a`, or of A and B when `b` is given (aligned and selected as
@@ -177,6 +192,7 @@ impl Flame {
             inverted: opts.inverted,
             warnings,
             active_filters: opts.top.filters.active(),
+            search_cache: RefCell::new(None),
         }
     }
 
@@ -305,14 +321,15 @@ impl Flame {
         };
         let mut out = ViewBuilder::new(self, base);
         out.view.zoomed = zoom.is_some() || req.zoom.is_empty();
-        let span = zoom.map_or(self.root_cum(base), |z| self.cum(z, base)).max(0);
+        let span = zoom
+            .map_or(self.root_cum(base), |z| self.cum(z, base))
+            .max(0);
         out.view.span = span;
-        let matcher = search_matcher(&req.search);
-        let matched_ids = matcher.as_ref().map(|m| self.matching_frame_ids(m));
+        let found = self.cached_search(&req.search, base, req.max_matches);
         let is_match = |f: Frame| {
-            matched_ids
+            found
                 .as_ref()
-                .is_some_and(|ids| ids[self.frame_id(f) as usize])
+                .is_some_and(|c| c.ids[self.frame_id(f) as usize])
         };
         let mut parent_row: i32 = -1;
         let mut depth = 0u32;
@@ -336,8 +353,16 @@ impl Flame {
             let row = out.push(f, parent, d, x, is_match(f));
             self.push_children(Some(f), row, d + 1, x, &mut stack, &wide_enough, base);
         }
-        if let Some(ids) = matched_ids.as_ref() {
-            out.view.search = Some(self.search(ids, base, req.max_matches, &mut out));
+        if let Some(c) = &found {
+            let targets = c
+                .targets
+                .iter()
+                .map(|path| path.iter().map(|&id| out.name_index(id)).collect())
+                .collect();
+            out.view.search = Some(SearchResult {
+                matched: c.matched,
+                targets,
+            });
         }
         out.view
     }
@@ -383,8 +408,7 @@ impl Flame {
         ids: &[bool],
         base: Side,
         max_matches: usize,
-        out: &mut ViewBuilder,
-    ) -> SearchResult {
+    ) -> ([i64; 2], Vec<Vec<FrameId>>) {
         let mut matched = [0i64; 2];
         // Heaviest first, then earlier nodes: a min-heap of the best `max_matches`.
         let mut best: BinaryHeap<Reverse<(i64, Reverse<Frame>)>> = BinaryHeap::new();
@@ -428,11 +452,33 @@ impl Flame {
             .map(|(_, f)| {
                 self.lineage(f)
                     .into_iter()
-                    .map(|g| out.name_index(self.frame_id(g)))
+                    .map(|g| self.frame_id(g))
                     .collect()
             })
             .collect();
-        SearchResult { matched, targets }
+        (matched, targets)
+    }
+
+    /// The search of `query` (None when it is empty), from the cache when it was the last.
+    fn cached_search(&self, query: &str, base: Side, max_matches: usize) -> Option<CachedSearch> {
+        let matcher = search_matcher(query)?;
+        let mut cache = self.search_cache.borrow_mut();
+        let hit = cache
+            .as_ref()
+            .is_some_and(|c| c.query == query && c.base == base && c.max_matches == max_matches);
+        if !hit {
+            let ids = self.matching_frame_ids(&matcher);
+            let (matched, targets) = self.search(&ids, base, max_matches);
+            *cache = Some(CachedSearch {
+                query: query.to_string(),
+                base,
+                max_matches,
+                ids,
+                matched,
+                targets,
+            });
+        }
+        cache.clone()
     }
 
     /// Every distinct stack with its weights, root first, for the folded text: calls `emit`
@@ -448,7 +494,12 @@ impl Flame {
             .collect();
         while let Some((node, len)) = stack.pop() {
             names.truncate(len);
-            names.extend(self.tree.frames(node).iter().map(|&f| self.tree.frame_name(f)));
+            names.extend(
+                self.tree
+                    .frames(node)
+                    .iter()
+                    .map(|&f| self.tree.frame_name(f)),
+            );
             let flat = [self.tree.flat(node, Side::A), self.tree.flat(node, Side::B)];
             if flat != [0, 0] {
                 emit(&names, flat);

@@ -431,7 +431,11 @@ impl Workspace {
                 let (a, b, _, _) = self.both(opts.raw_names)?;
                 flame::build(a, Some(b), &flame_opts)
             } else {
-                let id = if self.a.is_some() { SlotId::A } else { SlotId::B };
+                let id = if self.a.is_some() {
+                    SlotId::A
+                } else {
+                    SlotId::B
+                };
                 let p = self.loaded(id)?.prepared(opts.raw_names)?;
                 flame::build(p, None, &flame_opts)
             };

@@ -12,7 +12,15 @@ use profdiff::report::flame as render;
 use profdiff::top;
 
 const FIXTURES: [&str; 9] = [
-    "allocs", "block", "block2", "cpu", "cpu2", "goroutine", "heap", "heap2", "mutex",
+    "allocs",
+    "block",
+    "block2",
+    "cpu",
+    "cpu2",
+    "goroutine",
+    "heap",
+    "heap2",
+    "mutex",
 ];
 
 fn flame_of(name: &str) -> flame::Flame {
@@ -127,7 +135,10 @@ fn two_sides_fold_as_difffolded_reads_them() {
     let a = flame_of("heap");
     let path = |n: &str| common::fixtures_dir().join(format!("profiles/{n}.pb.gz"));
     let prep = |n: &str| top::prepare(vec![common::load(&path(n)).expect("decodes")], false);
-    let (pa, pb) = (prep("heap").expect("prepares"), prep("heap2").expect("prepares"));
+    let (pa, pb) = (
+        prep("heap").expect("prepares"),
+        prep("heap2").expect("prepares"),
+    );
     let both = flame::build(&pa, Some(&pb), &flame::Options::default()).expect("builds");
     let text = render::folded(&both);
     let (mut sa, mut sb) = (0i64, 0i64);

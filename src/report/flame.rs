@@ -80,7 +80,11 @@ pub struct SearchDto {
 
 impl FlameViewDto {
     pub fn new(f: &Flame, v: &View, labels: &[String; 2]) -> FlameViewDto {
-        let pct = |i: usize| units::percentage(v_matched(v, i), f.totals[i]).trim().to_string();
+        let pct = |i: usize| {
+            units::percentage(v_matched(v, i), f.totals[i])
+                .trim()
+                .to_string()
+        };
         let search = v.search.as_ref().map(|s| {
             let pct_texts = [pct(0), pct(1)];
             let share_text = if f.sides() == 2 {
@@ -146,7 +150,10 @@ pub fn render(
         "folded" => Ok(folded(f)),
         "svg" => {
             let title = if f.sides() == 2 {
-                format!("{} → {}: {} (colour: Δ)", labels[0], labels[1], f.sample_type)
+                format!(
+                    "{} → {}: {} (colour: Δ)",
+                    labels[0], labels[1], f.sample_type
+                )
             } else {
                 format!("{}: {}", labels[0], f.sample_type)
             };
@@ -349,10 +356,7 @@ pub fn svg(f: &Flame, req: &ViewRequest, icicle: bool, title: &str) -> String {
         height - 8.0,
         height - 8.0
     ));
-    out.push_str(&format!(
-        "<g id=\"frames\" data-total=\"{}\">\n",
-        v.span
-    ));
+    out.push_str(&format!("<g id=\"frames\" data-total=\"{}\">\n", v.span));
     for i in 0..v.frames.len() {
         let (a, b) = (v.cum[0][i], v.cum[1][i]);
         let w = v.cum[base][i].max(0) as f64;

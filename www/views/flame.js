@@ -209,13 +209,38 @@ class Pane {
     return (this.maxDepth + 1) * ROW_H + 4;
   }
 
+  /** Zooms to row z with the rows at hand, redrawn at once while the core lays out the new
+   *  zoom at its finer detail (the frames culled at the old scale appear when it arrives). */
+  preview(z) {
+    const r = this.data.rows;
+    let end = z + 1;
+    while (end < this.n && r.depth[end] > r.depth[z]) end++;
+    const anc = [];
+    for (let p = r.parent[z]; p >= 0; p = r.parent[p]) anc.push(p);
+    this.local = { z, end, anc, ancSet: new Set(anc), x0: r.x[z], w0: Math.max(1, this.base[z]) };
+  }
+
+  /** Rows drawn: all, or in a preview the zoomed row's ancestors and subtree. */
+  drawnRows() {
+    if (!this.local) return null;
+    const { z, end, anc } = this.local;
+    const out = anc.slice();
+    for (let i = z; i < end; i++) out.push(i);
+    return out;
+  }
+
   /** Geometry of row i in CSS px of the content: [x, y, w]. */
   geom(i, width) {
     const r = this.data.rows;
     const span = Math.max(1, this.data.span);
-    const ancestor = i < this.data.ancestors;
-    const x = ancestor ? 0 : (r.x[i] / span) * width;
-    const w = ancestor ? width : (Math.max(0, this.base[i]) / span) * width;
+    const l = this.local;
+    const ancestor = l ? l.ancSet.has(i) : i < this.data.ancestors;
+    let x = ancestor ? 0 : (r.x[i] / span) * width;
+    let w = ancestor ? width : (Math.max(0, this.base[i]) / span) * width;
+    if (l && !ancestor) {
+      x = ((r.x[i] - l.x0) / l.w0) * width;
+      w = (Math.max(0, this.base[i]) / l.w0) * width;
+    }
     const d = r.depth[i];
     const y = prefs.icicle ? d * ROW_H : this.contentHeight() - (d + 1) * ROW_H;
     return [x, y, w];
@@ -223,7 +248,9 @@ class Pane {
 
   layout() {
     const width = this.scroller.clientWidth || 600;
-    const height = Math.min(this.contentHeight(), Math.max(240, window.innerHeight - 260));
+    // Viewport-sized: the canvas ends at the window's bottom edge; rows beyond it scroll.
+    const top = this.scroller.getBoundingClientRect().top;
+    const height = Math.min(this.contentHeight(), Math.max(240, Math.floor(window.innerHeight - Math.max(0, top) - 12)));
     this.cssW = width;
     this.cssH = height;
     const dpr = window.devicePixelRatio || 1;
@@ -286,14 +313,17 @@ class Pane {
     const hover = view.hoverPath ? this.find(view.hoverPath) : -1;
     const focus = prefs.focus ? this.find(prefs.focus) : -1;
     const px = 1 / dpr;
-    for (let i = 0; i < this.n; i++) {
+    const only = this.drawnRows();
+    const count = only ? only.length : this.n;
+    for (let k = 0; k < count; k++) {
+      const i = only ? only[k] : k;
       const [x, y0, w] = this.geom(i, this.cssW);
       const y = y0 - top;
       if (y + ROW_H < 0 || y > this.cssH || w < px) continue;
       // Edges snapped to device pixels, a hairline gap between frames.
       const sx = Math.round(x * dpr) / dpr;
       const sw = Math.max(px, Math.round((x + w) * dpr) / dpr - sx - (w > 2 ? px : 0));
-      ctx.globalAlpha = i < this.data.ancestors ? 0.6 : 1;
+      ctx.globalAlpha = (this.local ? this.local.ancSet.has(i) : i < this.data.ancestors) ? 0.6 : 1;
       ctx.fillStyle = this.fill(i);
       ctx.fillRect(sx, y, sw, ROW_H - 1);
       if (this.spec.diff && r.matched[i] === 0) this.mark(ctx, i, sx, y, sw);
@@ -349,6 +379,7 @@ class Pane {
 
   /** The row under a point in CSS px of the canvas, or -1 (binary search in the row's depth). */
   hit(cx, cy) {
+    if (this.local) return -1; // a preview: the new layout is on its way
     const y = cy + this.scroller.scrollTop;
     const d = prefs.icicle ? Math.floor(y / ROW_H) : Math.floor((this.contentHeight() - y) / ROW_H);
     if (d < 0 || d > this.maxDepth) return -1;
@@ -649,6 +680,17 @@ class FlameView {
   }
 
   zoomTo(path) {
+    const t0 = performance.now();
+    let previewed = false;
+    for (const p of this.panes) {
+      const i = p.find(path);
+      if (i >= p.data.ancestors) {
+        p.preview(i);
+        p.draw();
+        previewed = true;
+      }
+    }
+    if (previewed) recordTime('zoom-redraw', performance.now() - t0);
     prefs.zoom = path;
     return this.refetch();
   }

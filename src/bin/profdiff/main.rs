@@ -10,9 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{
-    Cli, Command, DiffArgs, FlameArgs, InfoArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs,
-};
+use args::{Cli, Command, DiffArgs, FlameArgs, InfoArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs};
 use profdiff::{Limits, Profile, compare, flame, gate, report, summary, top};
 
 fn main() -> ExitCode {
