@@ -207,6 +207,28 @@ describe('flame view', () => {
     }
   });
 
+  it('applies a link: mode, zoom path and toggles from the fragment', TIMEOUT, async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    try {
+      const zoom = encodeURIComponent(JSON.stringify(['net/http.(*conn).serve']));
+      await page.goto(`${server.url}#example&view=flame&fm=side&fic=1&fz=${zoom}`);
+      await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelectorAll('canvas[data-view=flame]').length === 2, null, { timeout: 60000 })
+        .catch(async (e) => {
+          console.error(await page.evaluate(() => [location.hash, document.body.dataset.view, document.querySelector('.flame-view') && document.querySelector('.flame-view').dataset.mode]));
+          throw e;
+        });
+      await waitReady(page);
+      const canvases = await page.$$eval('canvas[data-view=flame]', (cs) => cs.map((c) => [c.dataset.side, c.dataset.zoom, c.dataset.orientation]));
+      assert.deepEqual(canvases, [['a', 'net/http.(*conn).serve', 'icicle'], ['b', 'net/http.(*conn).serve', 'icicle']]);
+      const hash = await page.evaluate(() => location.hash);
+      assert.match(hash, /fm=side/);
+      assert.match(hash, /fic=1/);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('draws a name holding HTML as text, and the PNG export is a PNG', TIMEOUT, async () => {
     const { page, context, errors } = await openPage(browser, 'served', server);
     try {

@@ -101,6 +101,8 @@ function viewWidth() {
 
 async function fetchFlame(client, opts) {
   lastOpts = opts;
+  // The first fetch comes before the view instance (and its ctx.params): read a link's state here.
+  if (!prefs.applied) applyParams(Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
   const started = performance.now();
   const mode = effectiveMode();
   const panes = panesFor(mode);
