@@ -171,3 +171,28 @@ fn svg_is_self_contained_and_views_are_culled() {
         assert!(culled.cum[base][i] as f64 >= 0.05 * span);
     }
 }
+
+#[test]
+fn inverted_stacks_are_the_stacks_reversed() {
+    for name in ["cpu", "heap"] {
+        let path = common::fixtures_dir().join(format!("profiles/{name}.pb.gz"));
+        let prepared =
+            top::prepare(vec![common::load(&path).expect("decodes")], false).expect("prepares");
+        let build = |inverted| {
+            let opts = flame::Options {
+                inverted,
+                ..flame::Options::default()
+            };
+            flame::build(&prepared, None, &opts).expect("builds")
+        };
+        let reversed: BTreeMap<String, i64> = parse_folded(&render::folded(&build(false)))
+            .into_iter()
+            .map(|(stack, v)| (stack.split(';').rev().collect::<Vec<_>>().join(";"), v))
+            .fold(BTreeMap::new(), |mut m, (k, v)| {
+                *m.entry(k).or_insert(0) += v;
+                m
+            });
+        let inverted = parse_folded(&render::folded(&build(true)));
+        assert_eq!(inverted, reversed, "{name}: bottom-up stacks");
+    }
+}
