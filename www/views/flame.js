@@ -109,7 +109,7 @@ async function fetchFlame(client, opts) {
   const width = panes.length === 2 ? viewWidth() / 2 : viewWidth();
   const results = [];
   for (const p of panes) results.push(await client.call('flameView', [opts, viewRequest(p.side, width)]));
-  return { mode, panes, results, started };
+  return { mode, panes, results, started, zoomKey: JSON.stringify(prefs.zoom), inverted: prefs.inverted, layoutA: prefs.layoutA };
 }
 
 /** The Flame view (the view interface: views/index.js, www/README.md). */
@@ -414,6 +414,7 @@ class FlameView {
   dispose() {
     window.removeEventListener('resize', this.onResize);
     this.hideTooltip();
+    if (this.tooltip) this.tooltip.remove();
   }
 
   hashPairs() {
@@ -447,6 +448,13 @@ class FlameView {
     this.setData(report.results, report.panes);
     recordTime('view', performance.now() - report.started);
     this.showDetails();
+    // A report fetched before the view's own state changed (the coordinator redraws the last
+    // one it has): lay out again for the state on screen.
+    if (report.mode !== effectiveMode() || report.inverted !== prefs.inverted || report.layoutA !== prefs.layoutA) {
+      this.refetch(true);
+    } else if (report.zoomKey !== JSON.stringify(prefs.zoom)) {
+      this.refetch(false);
+    }
   }
 
   setData(results, specs) {
@@ -674,6 +682,7 @@ class FlameView {
       const width = specs.length === 2 ? viewWidth() / 2 : viewWidth();
       const results = [];
       for (const p of specs) results.push(await this.ctx.client.call('flameView', [lastOpts, viewRequest(p.side, width)]));
+      this.report = { ...this.report, results, zoomKey: JSON.stringify(prefs.zoom) };
       this.setData(results, specs);
       this.showDetails();
       recordTime('zoom', performance.now() - t0);
