@@ -54,6 +54,8 @@ pub struct Flame {
     /// The last search, which does not depend on the zoom: a zoom with a search on screen
     /// does not walk the whole tree again.
     search_cache: RefCell<Option<CachedSearch>>,
+    /// Each frame id's position in name order: siblings sort by a number, not by strings.
+    name_rank: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,7 +195,20 @@ impl Flame {
             warnings,
             active_filters: opts.top.filters.active(),
             search_cache: RefCell::new(None),
+            name_rank: Vec::new(),
         }
+        .with_name_ranks()
+    }
+
+    fn with_name_ranks(mut self) -> Flame {
+        let mut ids: Vec<FrameId> = (0..self.tree.frame_count() as FrameId).collect();
+        ids.sort_by(|&l, &r| self.tree.frame_name(l).cmp(self.tree.frame_name(r)));
+        let mut rank = vec![0u32; ids.len()];
+        for (i, &id) in ids.iter().enumerate() {
+            rank[id as usize] = i as u32;
+        }
+        self.name_rank = rank;
+        self
     }
 
     /// 1 or 2.
@@ -381,7 +396,7 @@ impl Flame {
         base: Side,
     ) {
         let mut kids = self.children(f);
-        kids.sort_by(|&l, &r| self.name(l).cmp(self.name(r)));
+        kids.sort_unstable_by_key(|&c| self.name_rank[self.frame_id(c) as usize]);
         let mut at = x;
         let start = stack.len();
         for c in kids {
