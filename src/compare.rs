@@ -13,7 +13,7 @@ use crate::calltree::{CallTree, Input, NodeId, Side as TreeSide};
 use crate::graph::{self, Granularity};
 use crate::merge::{self, MergeError};
 use crate::profile::Profile;
-use crate::top::{self, Header, Selection, TopError};
+use crate::top::{self, Header, Selection, SideInfo, TopError};
 use crate::units;
 
 /// What a row's Δ says.
@@ -163,7 +163,7 @@ pub fn compare(a: &Profile, b: &Profile, opts: &Options) -> Result<Comparison, C
         || weights_of(&a_sel, &opts.top),
         || weights_of(&b_sel, &opts.top),
     );
-    Ok(build(&a_sel, &a_rows, &b_sel, &b_rows, opts))
+    Ok(build(&a_sel.info, &a_rows, &b_sel.info, &b_rows, opts))
 }
 
 /// Selects A with the options and B with A's chosen type, by name, so that both sides show the
@@ -175,7 +175,7 @@ pub(crate) fn select_both<'p>(
 ) -> Result<(Selection<'p>, Selection<'p>), CompareError> {
     let a_sel = top::select(a, opts).map_err(CompareError::A)?;
     let mut b_opts = opts.clone();
-    b_opts.sample_index = a.sample_types[a_sel.sample_index].ty.clone();
+    b_opts.sample_index = a.sample_types[a_sel.info.sample_index].ty.clone();
     let b_sel = top::select(b, &b_opts).map_err(CompareError::B)?;
     Ok((a_sel, b_sel))
 }
@@ -201,16 +201,16 @@ fn both<L: Send, R: Send>(
 
 /// Per printable name: (flat, cum) of one side, untrimmed.
 fn weights_of(sel: &Selection, opts: &top::Options) -> HashMap<String, (i64, i64)> {
-    graph::weights_by_name(&sel.filtered, sel.sample_index, &opts.graph)
+    graph::weights_by_name(&sel.filtered, sel.info.sample_index, &opts.graph)
         .into_iter()
         .map(|(name, flat, cum)| (name, (flat, cum)))
         .collect()
 }
 
 fn build(
-    a: &Selection,
+    a: &SideInfo,
     a_nodes: &HashMap<String, (i64, i64)>,
-    b: &Selection,
+    b: &SideInfo,
     b_nodes: &HashMap<String, (i64, i64)>,
     opts: &Options,
 ) -> Comparison {
@@ -302,7 +302,7 @@ fn build(
     }
 }
 
-pub(crate) fn side_warnings(a: &Selection, b: &Selection) -> Vec<String> {
+pub(crate) fn side_warnings(a: &SideInfo, b: &SideInfo) -> Vec<String> {
     a.warnings
         .iter()
         .map(|w| format!("A: {w}"))
@@ -320,7 +320,7 @@ struct RawRow {
     in_b: bool,
 }
 
-fn side(an: &Selection, fmt: &dyn Fn(i64) -> String) -> Side {
+fn side(an: &SideInfo, fmt: &dyn Fn(i64) -> String) -> Side {
     Side {
         header: an.header.clone(),
         total: an.total,
@@ -450,27 +450,62 @@ pub struct Paths {
     pub warnings: Vec<String>,
 }
 
-/// Ranks call paths by the Δ they carry.
-pub fn paths(a: &Profile, b: &Profile, opts: &PathOptions) -> Result<Paths, CompareError> {
-    let (a, b) = align(a, b, opts.normalize)?;
-    let mut top_opts = opts.top.clone();
-    top_opts.graph.granularity = Granularity::Functions;
-    let (a_sel, b_sel) = select_both(&a, &b, &top_opts)?;
+/// The joint call tree of A and B with what the reports say of each side.
+#[derive(Debug, Clone)]
+pub struct JointTree {
+    pub tree: CallTree,
+    pub a: SideInfo,
+    pub b: SideInfo,
+}
+
+/// Builds the joint call tree of A and B at `opts`'s sample value, granularity and filters,
+/// with A scaled to B's totals first when `normalize` is set.
+pub fn joint_tree(
+    a: &Profile,
+    b: &Profile,
+    opts: &top::Options,
+    normalize: bool,
+) -> Result<JointTree, CompareError> {
+    let (a, b) = align(a, b, normalize)?;
+    let (a_sel, b_sel) = select_both(&a, &b, opts)?;
     let tree = CallTree::build(
         Input {
             profile: &a_sel.filtered,
-            value_index: a_sel.sample_index,
+            value_index: a_sel.info.sample_index,
         },
         Some(Input {
             profile: &b_sel.filtered,
-            value_index: b_sel.sample_index,
+            value_index: b_sel.info.sample_index,
         }),
-        &top_opts.graph,
+        &opts.graph,
     );
-    let ranked = rank_paths(&tree, opts.top_n);
-    let shown = fold_paths(&tree, &ranked);
-    let unit = a_sel.sample_unit.clone();
-    let max_total = a_sel.total.max(b_sel.total);
+    Ok(JointTree {
+        tree,
+        a: a_sel.info,
+        b: b_sel.info,
+    })
+}
+
+/// The options of the tree that growth paths rank: functions granularity.
+pub fn paths_tree_options(opts: &PathOptions) -> top::Options {
+    let mut top_opts = opts.top.clone();
+    top_opts.graph.granularity = Granularity::Functions;
+    top_opts
+}
+
+/// Ranks call paths by the Δ they carry.
+pub fn paths(a: &Profile, b: &Profile, opts: &PathOptions) -> Result<Paths, CompareError> {
+    let joint = joint_tree(a, b, &paths_tree_options(opts), opts.normalize)?;
+    Ok(paths_of(&joint, opts))
+}
+
+/// Ranks the call paths of a joint tree built with [`paths_tree_options`].
+pub fn paths_of(joint: &JointTree, opts: &PathOptions) -> Paths {
+    let (tree, a_info, b_info) = (&joint.tree, &joint.a, &joint.b);
+    let ranked = rank_paths(tree, opts.top_n);
+    let shown = fold_paths(tree, &ranked);
+    let unit = a_info.sample_unit.clone();
+    let max_total = a_info.total.max(b_info.total);
     let cells = shown.iter().flat_map(|p| {
         [tree.cum(p.node, TreeSide::A), tree.cum(p.node, TreeSide::B)].map(i64::wrapping_abs)
     });
@@ -496,19 +531,19 @@ pub fn paths(a: &Profile, b: &Profile, opts: &PathOptions) -> Result<Paths, Comp
             }
         })
         .collect();
-    let delta_total = b_sel.total.wrapping_sub(a_sel.total);
-    Ok(Paths {
-        a: side(&a_sel, &fmt),
-        b: side(&b_sel, &fmt),
-        sample_type: a_sel.header.sample_type.clone(),
+    let delta_total = b_info.total.wrapping_sub(a_info.total);
+    Paths {
+        a: side(a_info, &fmt),
+        b: side(b_info, &fmt),
+        sample_type: a_info.header.sample_type.clone(),
         delta_total_text: signed_label(delta_total, &unit, &output_unit),
-        delta_total_pct_text: relative_change(delta_total, a_sel.total),
+        delta_total_pct_text: relative_change(delta_total, a_info.total),
         output_unit,
         normalized: opts.normalize,
         nodes,
         active_filters: opts.top.filters.active(),
-        warnings: side_warnings(&a_sel, &b_sel),
-    })
+        warnings: side_warnings(a_info, b_info),
+    }
 }
 
 /// The `n` paths whose own samples changed most, by |Δ|, then in the order a frame-by-frame
@@ -667,12 +702,13 @@ pub fn peek(
                 let mut o = top_opts.clone();
                 o.sample_index = sample_index.to_string();
                 let sel = top::select(p, &o).map_err(err)?;
-                let n = graph::Neighbors::of(&sel.filtered, sel.sample_index, &o.graph, name);
+                let info = &sel.info;
+                let n = graph::Neighbors::of(&sel.filtered, info.sample_index, &o.graph, name);
                 let an = PeekSide {
-                    sample_index: sel.sample_index,
-                    sample_unit: sel.sample_unit,
-                    sample_type: sel.header.sample_type,
-                    total: sel.total,
+                    sample_index: info.sample_index,
+                    sample_unit: info.sample_unit.clone(),
+                    sample_type: info.header.sample_type.clone(),
+                    total: info.total,
                 };
                 Ok((an, n))
             })

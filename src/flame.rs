@@ -75,13 +75,13 @@ pub fn build(a: &Profile, b: Option<&Profile>, opts: &Options) -> Result<Flame, 
     match b {
         None => {
             let sel = top::select(a, &opts.top).map_err(CompareError::A)?;
-            let warnings = sel.warnings.clone();
+            let warnings = sel.info.warnings.clone();
             Ok(Flame::from_selections(&sel, None, opts, warnings))
         }
         Some(b) => {
             let (a, b) = compare::align(a, b, opts.normalize)?;
             let (a_sel, b_sel) = compare::select_both(&a, &b, &opts.top)?;
-            let warnings = compare::side_warnings(&a_sel, &b_sel);
+            let warnings = compare::side_warnings(&a_sel.info, &b_sel.info);
             Ok(Flame::from_selections(&a_sel, Some(&b_sel), opts, warnings))
         }
     }
@@ -171,25 +171,25 @@ impl Flame {
     ) -> Flame {
         let a_in = Input {
             profile: &a.filtered,
-            value_index: a.sample_index,
+            value_index: a.info.sample_index,
         };
         let b_in = b.map(|b| Input {
             profile: &b.filtered,
-            value_index: b.sample_index,
+            value_index: b.info.sample_index,
         });
         let tree = if opts.inverted {
             CallTree::build_inverted(a_in, b_in, &opts.top.graph)
         } else {
             CallTree::build(a_in, b_in, &opts.top.graph)
         };
-        let totals = [a.total, b.map_or(0, |b| b.total)];
+        let totals = [a.info.total, b.map_or(0, |b| b.info.total)];
         let max_total = totals[0].max(totals[1]);
-        let output_unit = top::output_unit(totals.into_iter(), max_total, &a.sample_unit);
+        let output_unit = top::output_unit(totals.into_iter(), max_total, &a.info.sample_unit);
         Flame {
             tree,
             totals,
-            sample_type: a.header.sample_type.clone(),
-            sample_unit: a.sample_unit.clone(),
+            sample_type: a.info.header.sample_type.clone(),
+            sample_unit: a.info.sample_unit.clone(),
             output_unit,
             inverted: opts.inverted,
             warnings,

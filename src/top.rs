@@ -191,19 +191,26 @@ pub struct Analysis {
     pub warnings: Vec<String>,
 }
 
-/// One profile with its sample value chosen, its total taken and its filters applied: what
-/// every report starts from, before any aggregation.
-#[derive(Debug, Clone)]
-pub struct Selection<'p> {
+/// What a report says of one side besides its rows: the header, the chosen sample value, the
+/// total and the filters' warnings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideInfo {
     pub header: Header,
     /// The chosen sample type's position and unit.
     pub sample_index: usize,
     pub sample_unit: String,
     /// Σ|value| before filtering, as pprof's report total.
     pub total: i64,
+    pub warnings: Vec<String>,
+}
+
+/// One profile with its sample value chosen, its total taken and its filters applied: what
+/// every report starts from, before any aggregation.
+#[derive(Debug, Clone)]
+pub struct Selection<'p> {
+    pub info: SideInfo,
     /// The profile after the filters (borrowed when no filter is set).
     pub filtered: Cow<'p, Profile>,
-    pub warnings: Vec<String>,
 }
 
 /// Chooses the sample value, takes the total and filters a prepared profile.
@@ -215,12 +222,14 @@ pub fn select<'p>(profile: &'p Profile, opts: &Options) -> Result<Selection<'p>,
     let filters = Filters::compile(&opts.filters, &mut warnings)?;
     let filtered = filters.apply(profile, &mut warnings);
     Ok(Selection {
-        header: header(profile, &sample_type.ty),
-        sample_index: index,
-        sample_unit: sample_type.unit.clone(),
-        total,
+        info: SideInfo {
+            header: header(profile, &sample_type.ty),
+            sample_index: index,
+            sample_unit: sample_type.unit.clone(),
+            total,
+            warnings,
+        },
         filtered,
-        warnings,
     })
 }
 
@@ -228,14 +237,15 @@ pub fn select<'p>(profile: &'p Profile, opts: &Options) -> Result<Selection<'p>,
 /// profile.
 pub fn analyze(profile: &Profile, opts: &Options) -> Result<Analysis, TopError> {
     let sel = select(profile, opts)?;
-    let graph = Graph::build(&sel.filtered, sel.sample_index, &opts.graph);
+    let graph = Graph::build(&sel.filtered, sel.info.sample_index, &opts.graph);
+    let info = sel.info;
     Ok(Analysis {
-        header: sel.header,
-        sample_index: sel.sample_index,
-        sample_unit: sel.sample_unit,
-        total: sel.total,
+        header: info.header,
+        sample_index: info.sample_index,
+        sample_unit: info.sample_unit,
+        total: info.total,
         graph,
-        warnings: sel.warnings,
+        warnings: info.warnings,
     })
 }
 
