@@ -72,7 +72,24 @@ impl CallTree {
     /// Builds the tree of one profile (`b` is None) or of A and B, with the frames of `opts`'s
     /// granularity (inlined frames included unless `opts.noinlines`).
     pub fn build(a: Input, b: Option<Input>, opts: &graph::Options) -> CallTree {
+        CallTree::build_oriented(a, b, opts, false)
+    }
+
+    /// The bottom-up tree: every stack reversed, so the leaf frames (where samples end) are the
+    /// roots and their callers lie below them. A node's flat is then the weight of the samples
+    /// whose outermost frame ends its run.
+    pub fn build_inverted(a: Input, b: Option<Input>, opts: &graph::Options) -> CallTree {
+        CallTree::build_oriented(a, b, opts, true)
+    }
+
+    fn build_oriented(
+        a: Input,
+        b: Option<Input>,
+        opts: &graph::Options,
+        inverted: bool,
+    ) -> CallTree {
         let mut builder = Builder::new();
+        builder.inverted = inverted;
         let mut sample_base = 0u32;
         for (side, input) in [(Side::A, Some(a)), (Side::B, b)] {
             let Some(input) = input else { continue };
@@ -186,6 +203,8 @@ struct Builder {
     child_of: FxMap<(NodeId, FrameId), NodeId>,
     /// Frame id of each printable name.
     frame_of: FxMap<String, FrameId>,
+    /// Insert stacks leaf first (a bottom-up tree).
+    inverted: bool,
 }
 
 impl Builder {
@@ -196,6 +215,7 @@ impl Builder {
             tree,
             child_of: FxMap::default(),
             frame_of: FxMap::default(),
+            inverted: false,
         }
     }
 
@@ -217,6 +237,9 @@ impl Builder {
                 });
                 stack.push(id);
             });
+            if self.inverted {
+                stack.reverse();
+            }
             let first = sample_base.saturating_add(s as u32);
             self.insert(side, &stack, w, first);
         }

@@ -168,7 +168,7 @@ pub fn compare(a: &Profile, b: &Profile, opts: &Options) -> Result<Comparison, C
 
 /// Selects A with the options and B with A's chosen type, by name, so that both sides show the
 /// same thing.
-fn select_both<'p>(
+pub(crate) fn select_both<'p>(
     a: &'p Profile,
     b: &'p Profile,
     opts: &top::Options,
@@ -302,7 +302,7 @@ fn build(
     }
 }
 
-fn side_warnings(a: &SideInfo, b: &SideInfo) -> Vec<String> {
+pub(crate) fn side_warnings(a: &SideInfo, b: &SideInfo) -> Vec<String> {
     a.warnings
         .iter()
         .map(|w| format!("A: {w}"))

@@ -12,6 +12,7 @@ pub mod decode;
 pub mod encode;
 pub mod error;
 pub mod filter;
+pub mod flame;
 mod fxhash;
 pub mod gate;
 pub mod graph;

@@ -13,6 +13,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::decode::Limits;
+use crate::flame::ViewRequest;
 use crate::options::ViewOptions;
 use crate::report::json::SlotPair;
 use crate::workspace::{Progress, SlotId, Workspace, WorkspaceError};
@@ -58,6 +59,14 @@ fn options(value: JsValue) -> Result<ViewOptions, JsValue> {
     }
     serde_wasm_bindgen::from_value(value)
         .map_err(|e| js_error("OptionsError", &format!("bad options: {e}")))
+}
+
+fn flame_request(value: JsValue) -> Result<ViewRequest, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(ViewRequest::default());
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error("OptionsError", &format!("bad flame request: {e}")))
 }
 
 /// Pairs file names with their bytes.
@@ -274,6 +283,17 @@ impl Session {
         to_js(&report)
     }
 
+    /// The flame graph's frames for one zoom, width base and search (the JSON of
+    /// `profdiff flame --format=json`); the tree is kept between calls.
+    #[wasm_bindgen(js_name = flameView)]
+    pub fn flame_view(&mut self, opts: JsValue, req: JsValue) -> Result<JsValue, JsValue> {
+        let report = self
+            .workspace
+            .flame_view(&options(opts)?, &flame_request(req)?)
+            .map_err(into_js_error)?;
+        to_js(&report)
+    }
+
     /// The trend as `profdiff trend --format=…` prints it.
     #[wasm_bindgen(js_name = exportTrend)]
     pub fn export_trend(&mut self, opts: JsValue, format: &str) -> Result<String, JsValue> {
@@ -290,6 +310,29 @@ impl Session {
             .compare_first_last(&options(opts)?)
             .map_err(into_js_error)?;
         to_js(&pair)
+    }
+
+    /// One flame graph frame's numbers (`req.zoom` is its path), or null.
+    #[wasm_bindgen(js_name = flameFrame)]
+    pub fn flame_frame(&mut self, opts: JsValue, req: JsValue) -> Result<JsValue, JsValue> {
+        let report = self
+            .workspace
+            .flame_frame(&options(opts)?, &flame_request(req)?)
+            .map_err(into_js_error)?;
+        to_js(&report)
+    }
+
+    /// The flame graph as `profdiff flame --format=folded|svg|json` prints it.
+    #[wasm_bindgen(js_name = exportFlame)]
+    pub fn export_flame(
+        &mut self,
+        opts: JsValue,
+        req: JsValue,
+        format: &str,
+    ) -> Result<String, JsValue> {
+        self.workspace
+            .export_flame(&options(opts)?, &flame_request(req)?, format)
+            .map_err(into_js_error)
     }
 
     /// Growth paths from A to B (the JSON of `profdiff paths --format=json`).

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use crate::compare::{self, CompareError, JointTree};
 use crate::decode::{self, Limits, Stage};
 use crate::error::DecodeError;
+use crate::flame::{self, Flame, ViewRequest};
 use crate::options::{OptionsError, ViewOptions};
 use crate::profile::Profile;
+use crate::report::flame::{FlameViewDto, FrameDto};
 use crate::report::json::{
     DiffReport, PathsReport, PeekReport, SeriesSummary, SlotPair, SlotSummary, TopReport,
     TrendReport,
@@ -226,6 +228,9 @@ pub struct Workspace {
     b: Option<Slot>,
     series: Option<SeriesSlot>,
     limits: Limits,
+    /// The last flame graph with the options it was built for, so that zoom, hover and search
+    /// do not build the tree again; dropped whenever a slot changes.
+    flame: Option<(ViewOptions, bool, Flame)>,
     memo: Memo,
 }
 
@@ -236,6 +241,7 @@ impl Workspace {
             b: None,
             series: None,
             limits,
+            flame: None,
             memo: Memo::default(),
         }
     }
@@ -267,6 +273,7 @@ impl Workspace {
         let mut slot = self.decode_slot(files, progress)?;
         let summary = slot.summary(id)?;
         *self.slot_mut(id) = Some(slot);
+        self.flame = None;
         self.memo = Memo::default();
         Ok(summary)
     }
@@ -332,17 +339,20 @@ impl Workspace {
         let (a, b) = (one.summary(SlotId::A)?, two.summary(SlotId::B)?);
         self.a = Some(one);
         self.b = Some(two);
+        self.flame = None;
         self.memo = Memo::default();
         Ok((a, b))
     }
 
     pub fn clear(&mut self, id: SlotId) {
         *self.slot_mut(id) = None;
+        self.flame = None;
         self.memo = Memo::default();
     }
 
     pub fn swap(&mut self) {
         std::mem::swap(&mut self.a, &mut self.b);
+        self.flame = None;
         self.memo = Memo::default();
     }
 
@@ -519,6 +529,77 @@ impl Workspace {
         let title = format!("profdiff report ({})", names.join(", "));
         let tops: Vec<(&str, &TopReport)> = tops.iter().map(|(l, t)| (*l, t)).collect();
         Ok(report::html::report(&title, diff.as_ref(), &tops))
+    }
+
+    /// The flame graph's frames for one zoom, width base and search (see `flame::Flame::view`).
+    pub fn flame_view(
+        &mut self,
+        opts: &ViewOptions,
+        req: &ViewRequest,
+    ) -> Result<FlameViewDto, WorkspaceError> {
+        let labels = self.flame_labels();
+        let f = self.flame(opts, req.inverted)?;
+        Ok(FlameViewDto::new(f, &f.view(req), &labels))
+    }
+
+    /// One frame's numbers, the frame given by its path (`req.zoom`).
+    pub fn flame_frame(
+        &mut self,
+        opts: &ViewOptions,
+        req: &ViewRequest,
+    ) -> Result<Option<FrameDto>, WorkspaceError> {
+        let f = self.flame(opts, req.inverted)?;
+        Ok(f.resolve(&req.zoom).map(|frame| FrameDto::new(f, frame)))
+    }
+
+    /// The flame graph as `profdiff flame --format=folded|svg|json` prints it.
+    pub fn export_flame(
+        &mut self,
+        opts: &ViewOptions,
+        req: &ViewRequest,
+        format: &str,
+    ) -> Result<String, WorkspaceError> {
+        let labels = self.flame_labels();
+        let f = self.flame(opts, req.inverted)?;
+        report::flame::render(f, req, &labels, format).map_err(WorkspaceError::Usage)
+    }
+
+    /// "A" and "B", or the one loaded slot's name.
+    fn flame_labels(&self) -> [String; 2] {
+        match (&self.a, &self.b) {
+            (Some(_), None) => ["A".to_string(), String::new()],
+            (None, Some(_)) => ["B".to_string(), String::new()],
+            _ => ["A".to_string(), "B".to_string()],
+        }
+    }
+
+    /// The flame graph of the loaded slots (both when both are), built once per options.
+    // Kept small on purpose: the per-options tree cache of the scale work replaces its body.
+    fn flame(&mut self, opts: &ViewOptions, inverted: bool) -> Result<&Flame, WorkspaceError> {
+        let fresh = matches!(&self.flame, Some((o, inv, _)) if o == opts && *inv == inverted);
+        if !fresh {
+            self.flame = None;
+            let flame_opts = flame::Options {
+                top: opts.top().map_err(WorkspaceError::Options)?,
+                normalize: opts.normalize,
+                inverted,
+            };
+            let built = if self.a.is_some() && self.b.is_some() {
+                let (a, b, _, _) = self.both(opts.raw_names)?;
+                flame::build(a, Some(b), &flame_opts)
+            } else {
+                let id = if self.a.is_some() {
+                    SlotId::A
+                } else {
+                    SlotId::B
+                };
+                let p = self.loaded(id)?.prepared(opts.raw_names)?;
+                flame::build(p, None, &flame_opts)
+            };
+            let f = built.map_err(WorkspaceError::Compare)?;
+            self.flame = Some((opts.clone(), inverted, f));
+        }
+        Ok(&self.flame.as_ref().expect("built just above").2)
     }
 
     /// Both slots' prepared profiles and file names.

@@ -313,3 +313,28 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"));
 }
+
+#[test]
+fn flame_reads_one_or_two_sides_and_reports_bad_input_in_one_line() {
+    let one = profdiff(&["flame", "cpu.pb.gz"]);
+    assert!(one.status.success(), "{}", stderr(&one));
+    let merged = profdiff(&["flame", "-a", "cpu.pb.gz", "-a", "cpu2.pb.gz"]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let two = profdiff(&["flame", "--format=folded", "heap.pb.gz", "heap2.pb.gz"]);
+    assert!(two.status.success(), "{}", stderr(&two));
+    assert!(
+        stdout(&two)
+            .lines()
+            .all(|l| l.rsplitn(3, ' ').take(2).all(|v| v.parse::<i64>().is_ok())),
+        "two sides print `stack A B`"
+    );
+    let missing = profdiff(&["flame", "--format=svg", "missing.pb.gz"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        stderr(&missing),
+        "profdiff: missing.pb.gz: cannot read file: No such file or directory\n"
+    );
+    let three = profdiff(&["flame", "cpu.pb.gz", "heap.pb.gz", "mutex.pb.gz"]);
+    assert_eq!(three.status.code(), Some(1));
+    assert_eq!(stderr(&three).lines().count(), 1);
+}

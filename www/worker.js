@@ -124,6 +124,12 @@
         return s.exportTrend(args[0] || {}, args[1]);
       case 'compareFirstLast':
         return s.compareFirstLast(args[0] || {});
+      case 'flameView':
+        return s.flameView(args[0] || {}, args[1] || {});
+      case 'flameFrame':
+        return s.flameFrame(args[0] || {}, args[1] || {});
+      case 'exportFlame':
+        return s.exportFlame(args[0] || {}, args[1] || {}, args[2]);
       case 'reportHtml':
         return s.reportHtml(args[0] || {});
       default:

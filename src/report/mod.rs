@@ -1,6 +1,7 @@
 //! Renderings of computed tables: pprof-exact text, Markdown, CSV and JSON, for `top`,
 //! `diff` and `paths`.
 
+pub mod flame;
 pub mod html;
 pub mod json;
 pub mod table;

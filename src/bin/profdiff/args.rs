@@ -38,12 +38,40 @@ pub enum Command {
     Trend(Box<TrendArgs>),
     /// Describe a profile: sample types with totals, period, time, duration, sizes, labels.
     Info(InfoArgs),
+    /// Flame graph of one profile (FILE, or -a repeated to merge) or of A and B (A B, or -a
+    /// and -b): folded stacks, an interactive SVG, or the JSON the page draws.
+    Flame(Box<FlameArgs>),
     /// Open the page with the profiles loaded and the view and flags set: one self-contained
     /// HTML file, written to the temp dir and opened with the system's opener.
     Web(Box<WebArgs>),
     /// Write the page with the profiles embedded to a file (-o): an interactive comparison to
     /// attach to an issue or mail.
     Html(Box<HtmlArgs>),
+}
+
+#[derive(Args, Debug)]
+pub struct FlameArgs {
+    #[command(flatten)]
+    pub sides: SidesArgs,
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// folded (`stack value`, or `stack A B` for two sides), svg or json.
+    #[arg(long, default_value = "folded", value_parser = ["folded", "svg", "json"])]
+    pub format: String,
+    /// svg and json: leave out frames narrower than this percentage of the total.
+    #[arg(long = "min-width", default_value_t = 0.01)]
+    pub min_width: f64,
+    /// Bottom-up: leaf frames as the roots, their callers above them.
+    #[arg(long)]
+    pub inverted: bool,
+    /// svg: root at the top (an icicle graph) instead of the bottom.
+    #[arg(long)]
+    pub icicle: bool,
+    /// svg and json with two sides: whose weights give the widths, a or b.
+    #[arg(long, default_value = "b", value_parser = ["a", "b"])]
+    pub base: String,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// What `profdiff web` and `profdiff html` put in the page.

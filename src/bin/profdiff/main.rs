@@ -16,10 +16,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{
-    Cli, Command, DiffArgs, InfoArgs, InputArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs, TrendArgs,
+    Cli, Command, DiffArgs, FlameArgs, InfoArgs, InputArgs, PathsArgs, PeekArgs, SidesArgs,
+    TopArgs, TrendArgs,
 };
 use inputs::{Loaded, ReadOptions, io_reason};
-use profdiff::{Profile, compare, gate, report, summary, top, trend};
+use profdiff::{Profile, compare, flame, gate, report, summary, top, trend};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -60,6 +61,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Peek(a) => run_peek(a),
         Command::Trend(a) => run_trend(a),
         Command::Info(a) => run_info(a),
+        Command::Flame(a) => run_flame(a),
         Command::Web(a) => web::run_web(a),
         Command::Html(a) => web::run_html(a),
     }
@@ -348,6 +350,56 @@ fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
         compare::paths(&sides.a, &sides.b, &opts).map_err(|e| Failure::Message(e.to_string()))?;
     print_warnings(&p.warnings);
     write_stdout(&report::paths(&p, &sides.a_files, &sides.b_files, a.format))
+}
+
+fn run_flame(a: &FlameArgs) -> Result<(), Failure> {
+    let s = &a.sides;
+    let one_side = (s.b.is_empty() && s.a.is_empty() && s.files.len() == 1)
+        || (s.b.is_empty() && !s.a.is_empty() && s.files.is_empty());
+    let opts = flame::Options {
+        top: top::Options::from(&a.table),
+        normalize: s.normalize,
+        inverted: a.inverted,
+    };
+    let (f, labels) = if one_side {
+        let paths = if s.a.is_empty() { &s.files } else { &s.a };
+        let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        let one = top::prepare(profiles_of(load_all(&refs, &a.input)?), a.table.raw_names)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        let f = flame::build(&one, None, &opts).map_err(|e| Failure::Message(e.to_string()))?;
+        (f, [names_of(paths), String::new()])
+    } else {
+        let sides = load_sides(s, a.table.raw_names, &a.input)?;
+        let f = flame::build(&sides.a, Some(&sides.b), &opts)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        (f, [sides.a_files.join(","), sides.b_files.join(",")])
+    };
+    print_warnings(&f.warnings);
+    let req = flame::ViewRequest {
+        base: a.base.clone(),
+        min_fraction: a.min_width / 100.0,
+        inverted: a.inverted,
+        ..flame::ViewRequest::default()
+    };
+    let text = if a.format == "svg" {
+        let title = if f.sides() == 2 {
+            format!("{} → {}: {}", labels[0], labels[1], f.sample_type)
+        } else {
+            format!("{}: {}", labels[0], f.sample_type)
+        };
+        report::flame::svg(&f, &req, a.icicle, &title)
+    } else {
+        report::flame::render(&f, &req, &labels, &a.format).map_err(Failure::Message)?
+    };
+    write_stdout(&text)
+}
+
+fn names_of(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The `--base` / `--diff-base` profiles with the mode they ask for.
