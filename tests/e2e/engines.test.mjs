@@ -171,6 +171,43 @@ async function readTrend(driver) {
 }
 
 /**
+ * The Flame view as `profdiff paths` gives the example's compress/flate.NewWriter frame under
+ * main.(*encoder).Encode: its path of names, and A, B and Δ as the tables format them; plus a
+ * canvas that is laid out and has pixels drawn.
+ */
+const FLAME_FRAME = 'compress/flate.NewWriter';
+function expectedFlame(report) {
+  const stack = [];
+  for (const n of report.nodes) {
+    stack.length = n.depth;
+    stack.push(n.name);
+    if (n.name === FLAME_FRAME && stack.includes('main.(*encoder).Encode')) {
+      return { canvas: true, name: n.name, path: stack.join(';'), a: n.aText, b: n.bText, delta: n.deltaText };
+    }
+  }
+  return null;
+}
+
+/** The page's Flame view after searching the frame (Enter in #search focuses the heaviest match). */
+async function readFlame(driver) {
+  await driver.evaluate(() => document.querySelector('#search').focus());
+  await driver.type(`${FLAME_FRAME.replace('.', '\\.')}$`);
+  await driver.press('Enter');
+  await waitFor(driver, 'the frame details', (n) => document.body.dataset.state === 'ready'
+    && document.querySelector('#flame-details') && document.querySelector('#flame-details').dataset.name === n, FLAME_FRAME);
+  return driver.evaluate(() => {
+    const canvas = document.querySelector('canvas[data-view="flame"]');
+    const ctx = canvas && canvas.getContext('2d');
+    const px = ctx ? ctx.getImageData(0, 0, canvas.width, canvas.height).data : [];
+    let painted = false;
+    for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) { painted = true; break; }
+    const d = document.querySelector('#flame-details');
+    const cell = (c) => d.querySelector(`[data-col="${c}"]`).textContent;
+    return { canvas: canvas.width > 0 && canvas.height > 0 && painted, name: d.dataset.name, path: d.dataset.path, a: cell('a'), b: cell('b'), delta: cell('delta') };
+  });
+}
+
+/**
  * Each view's case: load `a` and `b` (file names in `dir`) through #file-a and #file-b, or
  * `series` through #file-series, show `view`, and compare `read(driver)` with
  * `expected(cliJson(cli))`. `read` defaults to the rows of the view's table
@@ -181,6 +218,7 @@ const VIEWS = [
   { view: 'top-b', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['top', 'heap2.pb.gz'], expected: expectedTopRows },
   { view: 'compare', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['diff', 'heap.pb.gz', 'heap2.pb.gz'], expected: expectedCompareRows },
   { view: 'paths', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['paths', 'heap.pb.gz', 'heap2.pb.gz'], expected: expectedPathRows },
+  { view: 'flame', a: 'gateway-a.pb.gz', b: 'gateway-b.pb.gz', dir: EXAMPLES, cli: ['paths', 'gateway-a.pb.gz', 'gateway-b.pb.gz'], expected: expectedFlame, read: readFlame },
   // given newest first: the core orders a series by profile time
   { view: 'trend', dir: SERIES, series: HEAP_SERIES.slice().reverse(), cli: ['trend', ...HEAP_SERIES], expected: expectedTrend, read: readTrend },
 ];
