@@ -27,6 +27,10 @@ pub enum DecodeError {
     Concatenated,
     #[error("parsing profile: legacy {0} format is not supported")]
     Legacy(&'static str),
+    /// A problem in a text profile (Go's debug=1 texts, goroutine dumps); line 0 when the
+    /// problem is not on one line.
+    #[error("parsing profile: {}{problem}", line_prefix(*line))]
+    Text { line: usize, problem: String },
     #[error("parsing profile: unrecognized profile format ({0})")]
     Protobuf(String),
     #[error("parsing profile: unrecognized profile format (string_table[0] must be '')")]
@@ -68,5 +72,13 @@ fn limit_hint(flag: &str) -> String {
         " (a fixed limit)".to_string()
     } else {
         format!(" (a limit; raise it with {flag})")
+    }
+}
+
+fn line_prefix(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!("line {line}: ")
     }
 }

@@ -14,6 +14,7 @@ pub mod filter;
 mod fxhash;
 pub mod gate;
 pub mod graph;
+pub mod memstats;
 pub mod merge;
 pub mod names;
 pub mod options;
@@ -28,6 +29,6 @@ pub mod units;
 mod wasm;
 pub mod workspace;
 
-pub use decode::{Limits, decode};
+pub use decode::{GoText, Limits, decode};
 pub use error::DecodeError;
 pub use profile::Profile;
