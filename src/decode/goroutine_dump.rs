@@ -84,9 +84,8 @@ enum Pending<'t> {
 }
 
 pub(super) fn read(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
-    let text: Vec<(usize, String)> = lines(data)
-        .map(|l| l.map(|(n, s)| (n, s.into_owned())))
-        .collect::<Result<_, _>>()?;
+    // Borrowed from `data` unless a line is not UTF-8.
+    let text: Vec<(usize, std::borrow::Cow<str>)> = lines(data).collect::<Result<_, _>>()?;
     let mut b = Builder::new(limits, &[("goroutine", "count")], ("goroutine", "count"), 1);
     let mut current: Option<Goroutine> = None;
     let mut pending = Pending::Nothing;

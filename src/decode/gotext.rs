@@ -156,10 +156,8 @@ struct Record<'t> {
 }
 
 pub(super) fn read(data: &[u8], kind: Kind, limits: &Limits) -> Result<Profile, DecodeError> {
-    // The lines are kept so that frames can borrow their names from them.
-    let text: Vec<(usize, String)> = lines(data)
-        .map(|l| l.map(|(n, s)| (n, s.into_owned())))
-        .collect::<Result<_, _>>()?;
+    // Kept so that frames can borrow their names from the lines; borrowed from `data` unless a line is not UTF-8.
+    let text: Vec<(usize, std::borrow::Cow<str>)> = lines(data).collect::<Result<_, _>>()?;
     let mut it = text.iter().filter(|(_, l)| !l.trim().is_empty()).peekable();
     let Some((header_no, header)) = it.next() else {
         return Err(DecodeError::Empty);

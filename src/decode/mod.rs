@@ -195,6 +195,7 @@ fn inflate(bytes: &[u8], limits: &Limits, go_text: GoText) -> Result<Vec<u8>, De
     let mut guard = guard::Guard::new(*limits);
     // Known after the first chunk: a gzipped text is not checked as protobuf.
     let mut is_text: Option<bool> = None;
+    let mut text_guard = text_builder::LineGuard::default();
     loop {
         let len = out.len();
         out.resize(len + CHUNK, 0);
@@ -210,7 +211,9 @@ fn inflate(bytes: &[u8], limits: &Limits, go_text: GoText) -> Result<Vec<u8>, De
         if out.len() as u64 > limit {
             return Err(DecodeError::TooLarge { limit });
         }
-        if !*is_text.get_or_insert_with(|| text_format(&out, go_text).is_some()) {
+        if *is_text.get_or_insert_with(|| text_format(&out, go_text).is_some()) {
+            text_guard.advance(&out)?;
+        } else {
             guard
                 .advance(&out)
                 .map_err(|e| name_legacy_format(e, &out))?;

@@ -237,6 +237,32 @@ pub(super) fn lines(data: &[u8]) -> impl Iterator<Item = Result<(usize, std::bor
     })
 }
 
+/// Checks the line length of a text while it is inflated, so that a gzipped giant line is
+/// refused before it is all in memory.
+#[derive(Default)]
+pub(super) struct LineGuard {
+    checked: usize,
+    line_len: usize,
+}
+
+impl LineGuard {
+    /// Checks the bytes of `data` (everything inflated so far) not seen before.
+    pub fn advance(&mut self, data: &[u8]) -> Result<(), DecodeError> {
+        for &b in &data[self.checked.min(data.len())..] {
+            self.line_len = if b == b'\n' { 0 } else { self.line_len + 1 };
+            if self.line_len > MAX_LINE_BYTES {
+                return Err(DecodeError::Limit {
+                    what: "bytes in one text line",
+                    limit: MAX_LINE_BYTES as u64,
+                    flag: "",
+                });
+            }
+        }
+        self.checked = data.len();
+        Ok(())
+    }
+}
+
 /// A problem on a line of a text profile.
 pub(super) fn bad_line(line: usize, problem: impl Into<String>) -> DecodeError {
     DecodeError::Text {
