@@ -79,6 +79,8 @@ pub struct Side {
     pub header: Header,
     pub total: i64,
     pub total_text: String,
+    /// `runtime.MemStats` when the side is one Go heap text (`debug=1`).
+    pub memstats: Option<crate::memstats::MemStats>,
 }
 
 /// One row of the comparison table.
@@ -163,7 +165,10 @@ pub fn compare(a: &Profile, b: &Profile, opts: &Options) -> Result<Comparison, C
     let mut b_opts = full_graph(&opts.top);
     b_opts.sample_index = a.sample_types[a_an.sample_index].ty.clone();
     let b_an = top::analyze(&b, &b_opts).map_err(CompareError::B)?;
-    Ok(build(&a_an, &b_an, opts))
+    let mut c = build(&a_an, &b_an, opts);
+    c.a.memstats = a.memstats.clone();
+    c.b.memstats = b.memstats.clone();
+    Ok(c)
 }
 
 /// The options with trimming off: rows are cut on the comparison, not per side.
@@ -292,6 +297,7 @@ fn side(an: &Analysis, fmt: &dyn Fn(i64) -> String) -> Side {
         header: an.header.clone(),
         total: an.total,
         total_text: fmt(an.total),
+        memstats: None,
     }
 }
 

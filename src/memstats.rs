@@ -7,6 +7,8 @@
 
 use std::fmt::Write;
 
+use crate::profile::Profile;
+
 /// The parsed block, fields in the order Go prints them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MemStats {
@@ -244,6 +246,43 @@ fn part(key: &'static str, label: &'static str, bytes: i64) -> Part {
     Part { key, label, bytes }
 }
 
+/// The MemStats of A and B side by side, with each side's picture. A side without MemStats
+/// (a protobuf profile, a text of another kind) has no picture and empty cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub rows: Vec<Row>,
+    pub a: Option<Picture>,
+    pub b: Option<Picture>,
+}
+
+impl Comparison {
+    pub fn of(a: Option<&Profile>, b: Option<&Profile>) -> Comparison {
+        let picture = |p: Option<&Profile>| {
+            let p = p?;
+            Some(Picture::of(p.memstats.as_ref()?, inuse_space(p)))
+        };
+        let empty = MemStats::default();
+        Comparison {
+            rows: compare(
+                a.and_then(|p| p.memstats.as_ref()).unwrap_or(&empty),
+                b.and_then(|p| p.memstats.as_ref()).unwrap_or(&empty),
+            ),
+            a: picture(a),
+            b: picture(b),
+        }
+    }
+}
+
+/// Σ inuse_space (`space` in a two-type heap text) of a heap profile.
+fn inuse_space(p: &Profile) -> Option<i64> {
+    let i = p
+        .sample_types
+        .iter()
+        .position(|t| t.ty == "inuse_space")
+        .or_else(|| p.sample_types.iter().position(|t| t.ty == "space"))?;
+    Some((0..p.samples.len()).fold(0i64, |acc, s| acc.wrapping_add(p.samples.value(s, i))))
+}
+
 /// A's and B's MemStats field by field, in A's print order (fields only B has follow).
 pub fn compare(a: &MemStats, b: &MemStats) -> Vec<Row> {
     let mut names: Vec<&str> = a.scalars().map(|(n, _)| n).collect();
@@ -291,6 +330,7 @@ pub fn cell(v: Option<Number>, kind: Kind, signed: bool) -> String {
     };
     let sign = |neg: bool| if signed && !neg { "+" } else { "" };
     match (v, kind) {
+        (Number::Int(0), _) if signed => "0".to_string(),
         (Number::Int(n), Kind::Bytes) => {
             format!("{}{}", sign(n < 0), crate::units::label(n, "bytes"))
         }

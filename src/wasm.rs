@@ -185,6 +185,13 @@ impl Session {
         to_js(&report)
     }
 
+    /// The runtime.MemStats of A and B (the JSON of `profdiff memstats --format=json`, with
+    /// null for a side without them).
+    pub fn memstats(&mut self) -> Result<JsValue, JsValue> {
+        let report = self.workspace.memstats().map_err(into_js_error)?;
+        to_js(&report)
+    }
+
     /// A function's callers and callees in A and B (the JSON of `profdiff peek --format=json`).
     pub fn peek(&mut self, name: &str, opts: JsValue) -> Result<JsValue, JsValue> {
         let report = self

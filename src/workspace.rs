@@ -8,7 +8,9 @@ use crate::decode::{self, Limits, Stage};
 use crate::error::DecodeError;
 use crate::options::{OptionsError, ViewOptions};
 use crate::profile::Profile;
-use crate::report::json::{DiffReport, PathsReport, PeekReport, SlotSummary, TopReport};
+use crate::report::json::{
+    DiffReport, MemStatsReport, PathsReport, PeekReport, SlotSummary, TopReport,
+};
 use crate::report::{self, Format};
 use crate::summary::Summary;
 use crate::top::{self, PrepareError, TopError};
@@ -285,6 +287,22 @@ impl Workspace {
         }
         let p = compare::peek(a, b, name, &cmp_opts).map_err(WorkspaceError::Compare)?;
         Ok(PeekReport::new(&p))
+    }
+
+    /// The runtime.MemStats of the loaded slots side by side (the Memory view); a side
+    /// without them (empty, protobuf, several files) is null.
+    pub fn memstats(&mut self) -> Result<MemStatsReport, WorkspaceError> {
+        for id in [SlotId::A, SlotId::B] {
+            if let Some(slot) = self.slot_mut(id) {
+                slot.prepared(false)?;
+            }
+        }
+        fn side(s: &Option<Slot>) -> Option<&Profile> {
+            s.as_ref().and_then(|s| s.prepared[0].as_ref())
+        }
+        let files = |s: &Option<Slot>| s.as_ref().map_or_else(Vec::new, |s| s.files.clone());
+        let c = crate::memstats::Comparison::of(side(&self.a), side(&self.b));
+        Ok(MemStatsReport::new(&c, &files(&self.a), &files(&self.b)))
     }
 
     /// A slot's `top` in a CLI `--format` (text, markdown, csv or json).

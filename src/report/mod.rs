@@ -70,3 +70,18 @@ pub fn peek(p: &Peek, format: Format) -> String {
         Format::Json => json::to_string(&json::PeekReport::new(p)),
     }
 }
+
+/// MemStats of A and B in `format`.
+pub fn memstats(
+    c: &crate::memstats::Comparison,
+    a_files: &[String],
+    b_files: &[String],
+    format: Format,
+) -> String {
+    match format {
+        Format::Text => text::memstats(c, a_files, b_files),
+        Format::Markdown => table::markdown(&table::Table::from_memstats(c, a_files, b_files, false)),
+        Format::Csv => table::csv(&table::Table::from_memstats(c, a_files, b_files, true)),
+        Format::Json => json::to_string(&json::MemStatsReport::new(c, a_files, b_files)),
+    }
+}

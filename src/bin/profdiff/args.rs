@@ -33,8 +33,24 @@ pub enum Command {
     /// Show a function's callers and callees with A, B and Δ per edge (pprof's peek, for one
     /// profile or a pair).
     Peek(Box<PeekArgs>),
-    /// Describe a profile: sample types with totals, period, time, duration, sizes, labels.
+    /// Describe a profile: sample types with totals, period, time, duration, sizes, labels,
+    /// and runtime.MemStats when a Go heap text carries them.
     Info(InfoArgs),
+    /// Compare the runtime.MemStats of two Go heap profiles saved at debug=1, field by field.
+    Memstats(MemStatsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct MemStatsArgs {
+    /// The baseline heap text (`/debug/pprof/heap?debug=1`).
+    pub a: PathBuf,
+    /// The new heap text.
+    pub b: PathBuf,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Args, Debug)]
@@ -221,6 +237,29 @@ pub struct InputArgs {
     /// Most string-table bytes accepted (e.g. 256MiB).
     #[arg(long = "max-string-bytes", default_value = "256MiB", value_parser = parse_size)]
     pub max_string_bytes: u64,
+    /// Read Go's debug=1 texts as `go tool pprof` does without the binary: addresses only,
+    /// no names from the comment lines.
+    #[arg(long = "pprof-text")]
+    pub pprof_text: bool,
+}
+
+/// How input files are read: the limits, and how Go's debug=1 texts are named.
+pub struct Reading {
+    pub limits: profdiff::Limits,
+    pub go_text: profdiff::GoText,
+}
+
+impl From<&InputArgs> for Reading {
+    fn from(a: &InputArgs) -> Reading {
+        Reading {
+            limits: profdiff::Limits::from(a),
+            go_text: if a.pprof_text {
+                profdiff::GoText::Pprof
+            } else {
+                profdiff::GoText::Names
+            },
+        }
+    }
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {

@@ -10,8 +10,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, DiffArgs, InfoArgs, PathsArgs, PeekArgs, SidesArgs, TopArgs};
-use profdiff::{Limits, Profile, compare, gate, report, summary, top};
+use args::{
+    Cli, Command, DiffArgs, InfoArgs, MemStatsArgs, PathsArgs, PeekArgs, Reading, SidesArgs,
+    TopArgs,
+};
+use profdiff::{Profile, compare, gate, memstats, report, summary, top};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -51,17 +54,18 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Paths(a) => run_paths(a),
         Command::Peek(a) => run_peek(a),
         Command::Info(a) => run_info(a),
+        Command::Memstats(a) => run_memstats(a),
     }
 }
 
 fn run_top(a: &TopArgs) -> Result<(), Failure> {
-    let limits = Limits::from(&a.input);
+    let input = Reading::from(&a.input);
     let profiles = a
         .files
         .iter()
-        .map(|f| load(f, &limits))
+        .map(|f| load(f, &input))
         .collect::<Result<Vec<_>, _>>()?;
-    let base = base_of(a, &limits)?;
+    let base = base_of(a, &input)?;
     let prepared = top::prepare_with_base(profiles, base, a.table.raw_names)
         .map_err(|e| Failure::Message(e.to_string()))?;
     let table = top::top(&prepared, &top::Options::from(&a.table))
@@ -84,7 +88,7 @@ struct Sides {
     b_files: Vec<String>,
 }
 
-fn load_sides(s: &SidesArgs, raw_names: bool, limits: &Limits) -> Result<Sides, Failure> {
+fn load_sides(s: &SidesArgs, raw_names: bool, input: &Reading) -> Result<Sides, Failure> {
     let (a_paths, b_paths) = match (s.a.is_empty() && s.b.is_empty(), s.files.as_slice()) {
         (true, [a, b]) => (vec![a.clone()], vec![b.clone()]),
         (true, _) => {
@@ -102,7 +106,7 @@ fn load_sides(s: &SidesArgs, raw_names: bool, limits: &Limits) -> Result<Sides, 
     let side = |paths: &[PathBuf], tag: &str| -> Result<Profile, Failure> {
         let profiles = paths
             .iter()
-            .map(|p| load(p, limits))
+            .map(|p| load(p, input))
             .collect::<Result<Vec<_>, _>>()?;
         top::prepare(profiles, raw_names).map_err(|e| Failure::Message(format!("{tag}: {e}")))
     };
@@ -123,14 +127,14 @@ fn load_sides(s: &SidesArgs, raw_names: bool, limits: &Limits) -> Result<Sides, 
 }
 
 fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
-    let limits = Limits::from(&a.input);
+    let input = Reading::from(&a.input);
     let conditions = a
         .fail_if
         .as_deref()
         .map(gate::parse)
         .transpose()
         .map_err(|e| Failure::Message(e.to_string()))?;
-    let sides = load_sides(&a.sides, a.table.raw_names, &limits)?;
+    let sides = load_sides(&a.sides, a.table.raw_names, &input)?;
     let opts = compare::Options {
         top: top::Options::from(&a.table),
         normalize: a.sides.normalize,
@@ -146,7 +150,7 @@ fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
         a.format,
     ))?;
     if let Some(path) = &a.output {
-        write_diff_profile(a, path, &limits)?;
+        write_diff_profile(a, path, &input)?;
     }
     if let Some(conditions) = conditions {
         // Every node counts for the gate, not only the rows shown.
@@ -172,7 +176,7 @@ fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
 
 /// Writes pprof's -diff_base profile of the two sides (before name simplification, which
 /// pprof applies when it reads the file).
-fn write_diff_profile(a: &DiffArgs, path: &Path, limits: &Limits) -> Result<(), Failure> {
+fn write_diff_profile(a: &DiffArgs, path: &Path, input: &Reading) -> Result<(), Failure> {
     let (a_paths, b_paths) = if a.sides.a.is_empty() {
         (
             vec![a.sides.files[0].clone()],
@@ -182,7 +186,7 @@ fn write_diff_profile(a: &DiffArgs, path: &Path, limits: &Limits) -> Result<(), 
         (a.sides.a.clone(), a.sides.b.clone())
     };
     let decode_all = |paths: &[PathBuf]| -> Result<Vec<Profile>, Failure> {
-        paths.iter().map(|p| load(p, limits)).collect()
+        paths.iter().map(|p| load(p, input)).collect()
     };
     let base = top::Base {
         profiles: decode_all(&a_paths)?,
@@ -201,7 +205,7 @@ fn write_diff_profile(a: &DiffArgs, path: &Path, limits: &Limits) -> Result<(), 
 }
 
 fn run_peek(a: &PeekArgs) -> Result<(), Failure> {
-    let limits = Limits::from(&a.input);
+    let input = Reading::from(&a.input);
     let opts = compare::Options {
         top: top::Options::from(&a.table),
         normalize: a.sides.normalize,
@@ -209,12 +213,12 @@ fn run_peek(a: &PeekArgs) -> Result<(), Failure> {
     };
     // One file: a plain peek of that profile, shown as A.
     let p = if a.sides.a.is_empty() && a.sides.b.is_empty() && a.sides.files.len() == 1 {
-        let one = load(&a.sides.files[0], &limits)?;
+        let one = load(&a.sides.files[0], &input)?;
         let one = top::prepare(vec![one], a.table.raw_names)
             .map_err(|e| Failure::Message(e.to_string()))?;
         compare::peek(Some(&one), None, &a.name, &opts)
     } else {
-        let sides = load_sides(&a.sides, a.table.raw_names, &limits)?;
+        let sides = load_sides(&a.sides, a.table.raw_names, &input)?;
         compare::peek(Some(&sides.a), Some(&sides.b), &a.name, &opts)
     }
     .map_err(|e| Failure::Message(e.to_string()))?;
@@ -222,8 +226,8 @@ fn run_peek(a: &PeekArgs) -> Result<(), Failure> {
 }
 
 fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
-    let limits = Limits::from(&a.input);
-    let sides = load_sides(&a.sides, a.table.raw_names, &limits)?;
+    let input = Reading::from(&a.input);
+    let sides = load_sides(&a.sides, a.table.raw_names, &input)?;
     let opts = compare::PathOptions {
         top: top::Options::from(&a.table),
         normalize: a.sides.normalize,
@@ -236,7 +240,7 @@ fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
 }
 
 /// The `--base` / `--diff-base` profiles, decoded, with the mode they ask for.
-fn base_of(a: &TopArgs, limits: &Limits) -> Result<Option<top::Base>, Failure> {
+fn base_of(a: &TopArgs, input: &Reading) -> Result<Option<top::Base>, Failure> {
     let (files, mode) = if !a.diff_base.is_empty() {
         (&a.diff_base, top::BaseMode::Compare)
     } else {
@@ -252,7 +256,7 @@ fn base_of(a: &TopArgs, limits: &Limits) -> Result<Option<top::Base>, Failure> {
     }
     let profiles = files
         .iter()
-        .map(|f| load(f, limits))
+        .map(|f| load(f, input))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(top::Base {
         profiles,
@@ -262,17 +266,34 @@ fn base_of(a: &TopArgs, limits: &Limits) -> Result<Option<top::Base>, Failure> {
 }
 
 fn run_info(a: &InfoArgs) -> Result<(), Failure> {
-    let profile = load(&a.file, &Limits::from(&a.input))?;
+    let profile = load(&a.file, &Reading::from(&a.input))?;
     let s = summary::Summary::of(&profile);
     write_stdout(&report::text::summary(&a.file.display().to_string(), &s))
 }
 
 /// Reads and decodes one file; every failure names the file.
-fn load(path: &Path, limits: &Limits) -> Result<Profile, Failure> {
+fn load(path: &Path, input: &Reading) -> Result<Profile, Failure> {
     let name = path.display();
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Message(format!("{name}: cannot read file: {}", io_reason(&e))))?;
-    profdiff::decode(&bytes, limits).map_err(|e| Failure::Message(format!("{name}: {e}")))
+    profdiff::decode::decode_as(&bytes, &input.limits, input.go_text, &mut |_| {})
+        .map_err(|e| Failure::Message(format!("{name}: {e}")))
+}
+
+fn run_memstats(a: &MemStatsArgs) -> Result<(), Failure> {
+    let input = Reading::from(&a.input);
+    let (pa, pb) = (load(&a.a, &input)?, load(&a.b, &input)?);
+    for (tag, path, p) in [("A", &a.a, &pa), ("B", &a.b, &pb)] {
+        if p.memstats.is_none() {
+            return Err(Failure::Message(format!(
+                "{tag}: {}: no runtime.MemStats (Go prints them at the end of the heap profile at debug=1)",
+                path.display()
+            )));
+        }
+    }
+    let c = memstats::Comparison::of(Some(&pa), Some(&pb));
+    let name = |p: &Path| vec![p.display().to_string()];
+    write_stdout(&report::memstats(&c, &name(&a.a), &name(&a.b), a.format))
 }
 
 /// The OS reason without Rust's "(os error N)" suffix.
