@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 export RUSTC_BOOTSTRAP=1
-targets=(decode decode_top decode_diff structured)
+targets=(decode decode_top decode_diff structured go_text goroutine_dump)
 
 # Seed corpora from the project's own profiles. decode_top reads an option byte first and
 # decode_diff a split byte, so their seeds get one prepended.
@@ -30,6 +30,22 @@ seed decode ""
 seed decode_top '\x00'
 seed decode_diff '\x80'
 mkdir -p fuzz/corpus/structured
+
+# Go's texts: go_text reads a header-selector byte and puts its own header in front, so its
+# seeds are the fixtures' bodies; goroutine_dump puts `goroutine 1 [running]:` in front.
+mkdir -p fuzz/corpus/go_text fuzz/corpus/goroutine_dump
+i=0
+for p in heap goroutine mutex block; do
+  for f in tests/fixtures/gotext/*/"$p.txt"; do
+    [[ -f "$f" ]] || continue
+    { printf "\\x0$i"; tail -n +2 "$f"; } >"fuzz/corpus/go_text/seed-$p-$(basename "$(dirname "$f")")"
+  done
+  i=$((i + 1))
+done
+for f in tests/fixtures/gotext/*/goroutine-dump.txt tests/fixtures/gotext/crash/*.txt; do
+  [[ -f "$f" ]] || continue
+  cp -f "$f" "fuzz/corpus/goroutine_dump/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+done
 
 (cd fuzz && cargo fuzz build -O >/dev/null 2>&1) || (cd fuzz && cargo fuzz build -O)
 total=0

@@ -77,8 +77,14 @@ impl MemStats {
         }
         let value = value.trim();
         if let Some((inuse, sys)) = value.split_once(" / ") {
-            self.push(format!("{name}Inuse"), MemValue::Int(parse_int(inuse).ok_or_else(|| fail("not a number"))?));
-            self.push(format!("{name}Sys"), MemValue::Int(parse_int(sys).ok_or_else(|| fail("not a number"))?));
+            self.push(
+                format!("{name}Inuse"),
+                MemValue::Int(parse_int(inuse).ok_or_else(|| fail("not a number"))?),
+            );
+            self.push(
+                format!("{name}Sys"),
+                MemValue::Int(parse_int(sys).ok_or_else(|| fail("not a number"))?),
+            );
             return Ok(());
         }
         let parsed = if let Some(list) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
@@ -108,10 +114,12 @@ impl MemStats {
 
     /// The value of an integer field.
     pub fn int(&self, name: &str) -> Option<i64> {
-        self.fields.iter().find_map(|f| match (&f.value, f.name == name) {
-            (MemValue::Int(v), true) => Some(*v),
-            _ => None,
-        })
+        self.fields
+            .iter()
+            .find_map(|f| match (&f.value, f.name == name) {
+                (MemValue::Int(v), true) => Some(*v),
+                _ => None,
+            })
     }
 
     /// The scalar fields (integers and floats) as numbers, in print order.
@@ -196,14 +204,38 @@ pub struct Picture {
 
 /// What each part is, in a sentence, for the page and the text report.
 pub const PART_NOTES: &[(&str, &str)] = &[
-    ("heap-inuse", "Heap in use: spans holding at least one object (HeapInuse); live objects plus their size-class rounding and not-yet-swept garbage."),
-    ("heap-idle", "Heap idle, not released: free spans the runtime keeps for reuse (HeapIdle − HeapReleased); still resident until the scavenger returns them."),
-    ("heap-released", "Heap released: idle spans returned to the OS (HeapReleased); counted in Sys but no longer resident."),
-    ("stacks", "Stacks: goroutine stacks (StackSys); grows with the number and depth of goroutines."),
-    ("span-cache", "Span and cache metadata: mspan and mcache structures (MSpanSys + MCacheSys)."),
-    ("gc", "GC metadata: mark bitmaps and other collector structures (GCSys)."),
-    ("buckets", "Profiling buckets: the stack tables of the heap, block and mutex profiles (BuckHashSys)."),
-    ("other", "Other: the runtime's remaining off-heap allocations (OtherSys)."),
+    (
+        "heap-inuse",
+        "Heap in use: spans holding at least one object (HeapInuse); live objects plus their size-class rounding and not-yet-swept garbage.",
+    ),
+    (
+        "heap-idle",
+        "Heap idle, not released: free spans the runtime keeps for reuse (HeapIdle − HeapReleased); still resident until the scavenger returns them.",
+    ),
+    (
+        "heap-released",
+        "Heap released: idle spans returned to the OS (HeapReleased); counted in Sys but no longer resident.",
+    ),
+    (
+        "stacks",
+        "Stacks: goroutine stacks (StackSys); grows with the number and depth of goroutines.",
+    ),
+    (
+        "span-cache",
+        "Span and cache metadata: mspan and mcache structures (MSpanSys + MCacheSys).",
+    ),
+    (
+        "gc",
+        "GC metadata: mark bitmaps and other collector structures (GCSys).",
+    ),
+    (
+        "buckets",
+        "Profiling buckets: the stack tables of the heap, block and mutex profiles (BuckHashSys).",
+    ),
+    (
+        "other",
+        "Other: the runtime's remaining off-heap allocations (OtherSys).",
+    ),
 ];
 
 impl Picture {
@@ -297,7 +329,9 @@ pub fn compare(a: &MemStats, b: &MemStats) -> Vec<Row> {
         .map(|name| {
             let (va, vb) = (find(a, name), find(b, name));
             let delta = match (va, vb) {
-                (Some(Number::Int(x)), Some(Number::Int(y))) => Some(Number::Int(y.wrapping_sub(x))),
+                (Some(Number::Int(x)), Some(Number::Int(y))) => {
+                    Some(Number::Int(y.wrapping_sub(x)))
+                }
                 (Some(x), Some(y)) => Some(Number::Float(as_f64(y) - as_f64(x))),
                 _ => None,
             };
@@ -414,8 +448,16 @@ mod tests {
 
     #[test]
     fn rows_carry_raw_deltas_and_text() {
-        let a = parse(&["# HeapInuse = 1048576", "# NumGC = 4", "# GCCPUFraction = 0.5"]);
-        let b = parse(&["# HeapInuse = 524288", "# NumGC = 6", "# GCCPUFraction = 0.25"]);
+        let a = parse(&[
+            "# HeapInuse = 1048576",
+            "# NumGC = 4",
+            "# GCCPUFraction = 0.5",
+        ]);
+        let b = parse(&[
+            "# HeapInuse = 524288",
+            "# NumGC = 6",
+            "# GCCPUFraction = 0.25",
+        ]);
         let rows = compare(&a, &b);
         assert_eq!(rows[0].delta, Some(Number::Int(-524288)));
         assert_eq!(rows[0].a_text, "1MB");

@@ -78,7 +78,9 @@ fn heap_block_mutex_threadcreate_texts_equal_the_protobuf_of_the_same_moment() {
 fn goroutine_text_names_only_functions_with_the_protobufs_cum() {
     for side in ["a", "b"] {
         let dir = gotext_dir();
-        let pb = cums(&read_golden(&dir.join(format!("golden/{side}-goroutine-pb.txt"))));
+        let pb = cums(&read_golden(
+            &dir.join(format!("golden/{side}-goroutine-pb.txt")),
+        ));
         let text = cums(&top_of(
             &dir.join(format!("{side}/goroutine.txt")),
             &parse_pprof_flags("-nodefraction=0"),
@@ -101,7 +103,10 @@ fn count_in_state(path: &Path, state: &str) -> i64 {
         .lines()
         .find(|l| l.starts_with("Showing nodes accounting for "))
         .unwrap_or_else(|| panic!("{top}"));
-    let n = line["Showing nodes accounting for ".len()..].split(',').next().unwrap();
+    let n = line["Showing nodes accounting for ".len()..]
+        .split(',')
+        .next()
+        .unwrap();
     n.parse().unwrap_or_else(|_| panic!("{line}"))
 }
 
@@ -141,7 +146,9 @@ fn goroutine_dump_cums_equal_the_protobuf_for_the_functions_it_shows() {
             .lines()
             .filter_map(|l| l.strip_prefix("created by "))
             .collect();
-        let pb = cums(&read_golden(&dir.join(format!("golden/{side}-goroutine-pb.txt"))));
+        let pb = cums(&read_golden(
+            &dir.join(format!("golden/{side}-goroutine-pb.txt")),
+        ));
         let dump = cums(&top_of(&dump_path, &parse_pprof_flags("-nodefraction=0")));
         let mut compared = 0;
         for (name, cum) in &dump {
@@ -190,7 +197,11 @@ fn profdiff(args: &[&str]) -> std::process::Output {
 #[test]
 fn memstats_of_the_pair_round_trips_every_field_to_json() {
     let out = profdiff(&["memstats", "a/heap.txt", "b/heap.txt", "--format=json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["kind"], "memstats");
     let rows = json["rows"].as_array().expect("rows");
@@ -208,7 +219,9 @@ fn memstats_of_the_pair_round_trips_every_field_to_json() {
         if va.starts_with('[') || va == "false" || va == "true" {
             continue; // PauseNs, PauseEnd and DebugGC are not table rows
         }
-        let row = by_name.get(name.as_str()).unwrap_or_else(|| panic!("row {name}"));
+        let row = by_name
+            .get(name.as_str())
+            .unwrap_or_else(|| panic!("row {name}"));
         assert_eq!(row["a"].to_string(), *va, "{name} of A");
         assert_eq!(row["b"].to_string(), *vb, "{name} of B");
         if let (Ok(x), Ok(y)) = (va.parse::<i64>(), vb.parse::<i64>()) {
@@ -245,7 +258,10 @@ fn memstats_text_markdown_csv_and_the_other_commands() {
             .expect("HeapAlloc")
     };
     let (a, b) = (heap_alloc("a/heap.txt"), heap_alloc("b/heap.txt"));
-    let row = text.lines().find(|l| l.starts_with("HeapAlloc ")).expect("HeapAlloc row");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("HeapAlloc "))
+        .expect("HeapAlloc row");
     let label = |v: i64| profdiff::units::label(v, "bytes");
     assert!(row.contains(&label(a)) && row.contains(&label(b)), "{row}");
     let csv = profdiff(&["memstats", "a/heap.txt", "b/heap.txt", "--format=csv"]);
@@ -260,8 +276,14 @@ fn memstats_text_markdown_csv_and_the_other_commands() {
 
     let diff = profdiff(&["diff", "a/heap.txt", "b/heap.txt"]);
     let diff = String::from_utf8_lossy(&diff.stdout);
-    assert!(diff.contains(&format!("A MemStats: HeapAlloc {},", label(a))), "{diff}");
-    assert!(diff.contains(&format!("B MemStats: HeapAlloc {},", label(b))), "{diff}");
+    assert!(
+        diff.contains(&format!("A MemStats: HeapAlloc {},", label(a))),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(&format!("B MemStats: HeapAlloc {},", label(b))),
+        "{diff}"
+    );
     // Protobuf sides have no MemStats: the header stays as it was, and memstats refuses.
     let diff = profdiff(&["diff", "a/heap.pb.gz", "b/heap.pb.gz"]);
     assert!(!String::from_utf8_lossy(&diff.stdout).contains("MemStats"));
@@ -269,7 +291,10 @@ fn memstats_text_markdown_csv_and_the_other_commands() {
     assert_eq!(refused.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("profdiff: B: b/heap.pb.gz: no runtime.MemStats"), "{stderr}");
+    assert!(
+        stderr.starts_with("profdiff: B: b/heap.pb.gz: no runtime.MemStats"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -279,7 +304,11 @@ fn texts_are_recognised_by_content_whatever_their_name() {
     let heap = std::fs::read(gotext_dir().join("a/heap.txt")).expect("heap text");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut gz, &heap).expect("gzip");
-    for (name, bytes) in [("heap", heap.clone()), ("profile.pb.gz", heap.clone()), ("heap.txt.gz", gz.finish().expect("gzip"))] {
+    for (name, bytes) in [
+        ("heap", heap.clone()),
+        ("profile.pb.gz", heap.clone()),
+        ("heap.txt.gz", gz.finish().expect("gzip")),
+    ] {
         std::fs::write(dir.join(name), &bytes).expect("write");
         let want = top_of(&gotext_dir().join("a/heap.txt"), &Flags::default());
         assert_eq!(top_of(&dir.join(name), &Flags::default()), want, "{name}");
@@ -300,9 +329,14 @@ fn pprof_text_flag_reads_texts_as_pprof_does() {
             continue;
         }
         let out = profdiff(&["top", "--pprof-text", file]);
-        assert!(out.status.success(), "{case}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{case}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let golden = read_golden(&dir.join(format!("golden/{case}.txt")));
-        compare_text(&golden, &String::from_utf8_lossy(&out.stdout)).unwrap_or_else(|e| panic!("{case}: {e}"));
+        compare_text(&golden, &String::from_utf8_lossy(&out.stdout))
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
         checked += 1;
     }
     assert_eq!(checked, 8);

@@ -283,8 +283,16 @@ fn go_text_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         long.extend_from_slice(b" 0x4c2bd1");
     }
     long.extend_from_slice(format!("\n{frame}").as_bytes());
-    cases.push(("text-10MB-line.txt", long.clone(), Expect::Error("bytes in one text line")));
-    cases.push(("text-10MB-line.txt.gz", gzip(&long), Expect::Error("bytes in one text line")));
+    cases.push((
+        "text-10MB-line.txt",
+        long.clone(),
+        Expect::Error("bytes in one text line"),
+    ));
+    cases.push((
+        "text-10MB-line.txt.gz",
+        gzip(&long),
+        Expect::Error("bytes in one text line"),
+    ));
     // Counts near 2^63: one heap record overflows once unsampled, two goroutine records add up
     // past 2^63 - 1.
     let big = i64::MAX - 7;
@@ -296,12 +304,14 @@ fn go_text_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     ));
     cases.push((
         "text-count-2^63.txt",
-        format!("goroutine profile: total 2\n{big} @ 0x4c2bd1\n{frame}\n{big} @ 0x4c2bd1\n{frame}").into_bytes(),
+        format!("goroutine profile: total 2\n{big} @ 0x4c2bd1\n{frame}\n{big} @ 0x4c2bd1\n{frame}")
+            .into_bytes(),
         Expect::Error("line 5: the values add up to more than 2^63 - 1"),
     ));
     cases.push((
         "text-bad-hex.txt",
-        format!("heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x4C2BD1\n{frame}").into_bytes(),
+        format!("heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x4C2BD1\n{frame}")
+            .into_bytes(),
         Expect::Error("line 2: bad address \"0x4C2BD1\""),
     ));
     cases.push((

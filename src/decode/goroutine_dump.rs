@@ -25,7 +25,9 @@ pub(super) fn sniff(data: &[u8]) -> bool {
     if head.contains(&0) {
         return false;
     }
-    let Ok(text) = std::str::from_utf8(head).or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()])) else {
+    let Ok(text) =
+        std::str::from_utf8(head).or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()]))
+    else {
         return false;
     };
     let mut lines = text.lines().map(str::trim_end).filter(|l| !l.is_empty());
@@ -35,8 +37,15 @@ pub(super) fn sniff(data: &[u8]) -> bool {
     if header(first).is_some() {
         return true;
     }
-    let preamble = ["panic: ", "fatal error: ", "SIG", "unexpected fault address", "runtime: "];
-    preamble.iter().any(|p| first.starts_with(p)) && text.lines().any(|l| header(l.trim_end()).is_some())
+    let preamble = [
+        "panic: ",
+        "fatal error: ",
+        "SIG",
+        "unexpected fault address",
+        "runtime: ",
+    ];
+    preamble.iter().any(|p| first.starts_with(p))
+        && text.lines().any(|l| header(l.trim_end()).is_some())
 }
 
 /// A goroutine header: `goroutine ID [STATUS, notes…]:` (newer runtimes put ` gp=… m=…`
@@ -58,7 +67,10 @@ fn header(line: &str) -> Option<Header<'_>> {
     let state = notes.next()?;
     let state = state.strip_suffix(" (scan)").unwrap_or(state);
     let wait_minutes = notes.find_map(|n| n.strip_suffix(" minutes")?.parse().ok());
-    Some(Header { state, wait_minutes })
+    Some(Header {
+        state,
+        wait_minutes,
+    })
 }
 
 /// One goroutine while it is read.
@@ -79,8 +91,15 @@ struct Goroutine<'t> {
 enum Pending<'t> {
     Nothing,
     /// A function line waiting for its `\tfile:line` line.
-    Function { name: &'t str, inlined: bool, line: usize },
-    Creator { name: &'t str, line: usize },
+    Function {
+        name: &'t str,
+        inlined: bool,
+        line: usize,
+    },
+    Creator {
+        name: &'t str,
+        line: usize,
+    },
 }
 
 pub(super) fn read(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
@@ -122,7 +141,8 @@ pub(super) fn read(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError>
                 g.unavailable = true;
                 continue;
             }
-            let (file, line_no) = parse_place(place).ok_or_else(|| bad_line(no, "expected `file:line` after a function line"))?;
+            let (file, line_no) = parse_place(place)
+                .ok_or_else(|| bad_line(no, "expected `file:line` after a function line"))?;
             match std::mem::replace(&mut pending, Pending::Nothing) {
                 Pending::Function { name, inlined, .. } => {
                     if g.frames.len() as u64 >= limits.max_stack_depth {
@@ -132,17 +152,33 @@ pub(super) fn read(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError>
                             flag: "--max-stack-depth",
                         });
                     }
-                    g.frames.push((Frame { function: name, file, line: line_no }, inlined));
+                    g.frames.push((
+                        Frame {
+                            function: name,
+                            file,
+                            line: line_no,
+                        },
+                        inlined,
+                    ));
                 }
                 Pending::Creator { name, .. } => {
-                    g.creator = Some(Frame { function: name, file, line: line_no });
+                    g.creator = Some(Frame {
+                        function: name,
+                        file,
+                        line: line_no,
+                    });
                 }
-                Pending::Nothing => return Err(bad_line(no, "a `file:line` line without a function line")),
+                Pending::Nothing => {
+                    return Err(bad_line(no, "a `file:line` line without a function line"));
+                }
             }
             continue;
         }
         if let Pending::Function { line, .. } | Pending::Creator { line, .. } = pending {
-            return Err(bad_line(line, "a function line without its `file:line` line"));
+            return Err(bad_line(
+                line,
+                "a function line without its `file:line` line",
+            ));
         }
         if line.starts_with("...") && line.ends_with("elided...") {
             continue;
@@ -158,7 +194,13 @@ pub(super) fn read(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError>
             continue;
         }
         match function_line(line) {
-            Some((name, inlined)) => pending = Pending::Function { name, inlined, line: no },
+            Some((name, inlined)) => {
+                pending = Pending::Function {
+                    name,
+                    inlined,
+                    line: no,
+                }
+            }
             // Not part of a goroutine (`exit status 2` right after the last frame): the block
             // ends here.
             None => close(&mut b, current.take(), &pending)?,
@@ -177,7 +219,11 @@ fn function_line(line: &str) -> Option<(&str, bool)> {
         return None;
     }
     // The runtime prints runtime.gopanic as `panic`.
-    let name = if name == "panic" { "runtime.gopanic" } else { name };
+    let name = if name == "panic" {
+        "runtime.gopanic"
+    } else {
+        name
+    };
     Some((name, args == "(..."))
 }
 
@@ -198,7 +244,13 @@ fn close(b: &mut Builder, g: Option<Goroutine>, pending: &Pending) -> Result<(),
         return Ok(());
     };
     if let Pending::Function { line, .. } | Pending::Creator { line, .. } = pending {
-        return Err(bad_line(*line, format!("the dump ends inside the goroutine of line {} (a function line without its `file:line` line)", g.line)));
+        return Err(bad_line(
+            *line,
+            format!(
+                "the dump ends inside the goroutine of line {} (a function line without its `file:line` line)",
+                g.line
+            ),
+        ));
     }
     if g.frames.is_empty() && !g.unavailable {
         return Err(bad_line(g.line, "a goroutine with no frames"));
@@ -264,12 +316,25 @@ exit status 2
         let p = read(DUMP.as_bytes(), &Limits::default()).unwrap();
         assert_eq!(p.samples.len(), 3);
         let stack = p.samples.stack(1);
-        assert_eq!(stack.len(), 2, "inlined next folded into loop, then the creator");
+        assert_eq!(
+            stack.len(),
+            2,
+            "inlined next folded into loop, then the creator"
+        );
         let lines = &p.location(stack[0]).lines;
-        assert_eq!(p.str(p.function(lines[0].function).name), "example.com/shop/queue.(*Worker).next");
-        assert_eq!(p.str(p.function(lines[1].function).name), "example.com/shop/queue.(*Worker).loop");
+        assert_eq!(
+            p.str(p.function(lines[0].function).name),
+            "example.com/shop/queue.(*Worker).next"
+        );
+        assert_eq!(
+            p.str(p.function(lines[1].function).name),
+            "example.com/shop/queue.(*Worker).loop"
+        );
         let creator = &p.location(stack[1]).lines[0];
-        assert_eq!(p.str(p.function(creator.function).name), "example.com/shop/queue.Start");
+        assert_eq!(
+            p.str(p.function(creator.function).name),
+            "example.com/shop/queue.Start"
+        );
         let labels = p.samples.labels(1);
         assert!(matches!(labels[0].value, LabelValue::Str(s) if p.str(s) == "chan receive"));
         assert!(matches!(labels[1].value, LabelValue::Num { value: 12, .. }));
@@ -280,10 +345,17 @@ exit status 2
     #[test]
     fn a_cut_or_empty_goroutine_is_refused() {
         let cut = "goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1\nmain.f()\n";
-        let err = read(cut.as_bytes(), &Limits::default()).unwrap_err().to_string();
-        assert!(err.contains("line 4: the dump ends inside the goroutine of line 1"), "{err}");
+        let err = read(cut.as_bytes(), &Limits::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 4: the dump ends inside the goroutine of line 1"),
+            "{err}"
+        );
         let empty = "goroutine 1 [running]:\n\ngoroutine 2 [select]:\nmain.f()\n\tm.go:1\n";
-        let err = read(empty.as_bytes(), &Limits::default()).unwrap_err().to_string();
+        let err = read(empty.as_bytes(), &Limits::default())
+            .unwrap_err()
+            .to_string();
         assert!(err.ends_with("line 1: a goroutine with no frames"), "{err}");
     }
 

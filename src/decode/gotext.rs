@@ -55,8 +55,9 @@ pub(super) fn is_headless(data: &[u8]) -> bool {
         return false;
     };
     first.starts_with("#\t0x")
-        || (first.contains(" @ 0x") && (heap_pairs(first.split(" @").next().unwrap_or("")).is_some()
-            || parse_count(first.split(" @").next().unwrap_or("").trim()).is_some()))
+        || (first.contains(" @ 0x")
+            && (heap_pairs(first.split(" @").next().unwrap_or("")).is_some()
+                || parse_count(first.split(" @").next().unwrap_or("").trim()).is_some()))
 }
 
 fn first_line(data: &[u8]) -> Option<&str> {
@@ -121,7 +122,12 @@ fn colon_pair(p: &str) -> Option<(&str, &str)> {
 /// `IO: IB [AO: AB]` as numbers.
 fn heap_pairs(s: &str) -> Option<[i64; 4]> {
     let [io, ib, ao, ab] = heap_pair_strings(s)?;
-    Some([parse_count(io)?, parse_count(ib)?, parse_count(ao)?, parse_count(ab)?])
+    Some([
+        parse_count(io)?,
+        parse_count(ib)?,
+        parse_count(ao)?,
+        parse_count(ab)?,
+    ])
 }
 
 /// `NAME profile: total N` → NAME.
@@ -169,7 +175,10 @@ pub(super) fn read(data: &[u8], kind: Kind, limits: &Limits) -> Result<Profile, 
         let no = *no;
         if let Some(m) = memstats.as_mut() {
             if !line.starts_with('#') {
-                return Err(bad_line(no, "expected a `# Name = value` line after `# runtime.MemStats`"));
+                return Err(bad_line(
+                    no,
+                    "expected a `# Name = value` line after `# runtime.MemStats`",
+                ));
             }
             m.push_line(line).map_err(|e| bad_line(no, e.to_string()))?;
             continue;
@@ -186,17 +195,20 @@ pub(super) fn read(data: &[u8], kind: Kind, limits: &Limits) -> Result<Profile, 
                 .as_mut()
                 .ok_or_else(|| bad_line(no, "a comment line before the first record"))?;
             if let Some(labels) = body.trim_start().strip_prefix("labels:") {
-                r.labels = parse_labels(labels.trim()).ok_or_else(|| bad_line(no, "malformed labels"))?;
+                r.labels =
+                    parse_labels(labels.trim()).ok_or_else(|| bad_line(no, "malformed labels"))?;
             } else {
                 r.comments.push(parse_comment(body, no)?);
             }
             continue;
         }
-        if kind == Kind::Contention && record.is_none() && !reader.records_started {
-            if let Some((key, value)) = line.split_once('=') {
-                reader.attribute(key.trim(), value.trim(), no)?;
-                continue;
-            }
+        if kind == Kind::Contention
+            && record.is_none()
+            && !reader.records_started
+            && let Some((key, value)) = line.split_once('=')
+        {
+            reader.attribute(key.trim(), value.trim(), no)?;
+            continue;
         }
         if let Some(r) = record.take() {
             reader.finish_record(r)?;
@@ -224,11 +236,17 @@ struct RecordReader<'l> {
 }
 
 impl<'l> RecordReader<'l> {
-    fn new(kind: Kind, header: &str, no: usize, limits: &'l Limits) -> Result<RecordReader<'l>, DecodeError> {
+    fn new(
+        kind: Kind,
+        header: &str,
+        no: usize,
+        limits: &'l Limits,
+    ) -> Result<RecordReader<'l>, DecodeError> {
         let header = header.trim_end();
         let (builder, has_alloc, rate) = match kind {
             Kind::Heap => {
-                let h = heap_header(header).ok_or_else(|| bad_line(no, "malformed heap profile header"))?;
+                let h = heap_header(header)
+                    .ok_or_else(|| bad_line(no, "malformed heap profile header"))?;
                 let types: &[(&str, &str)] = if h.has_alloc {
                     &[
                         ("alloc_objects", "count"),
@@ -239,11 +257,20 @@ impl<'l> RecordReader<'l> {
                 } else {
                     &[("objects", "count"), ("space", "bytes")]
                 };
-                (Builder::new(limits, types, ("space", "bytes"), h.rate), h.has_alloc, h.rate)
+                (
+                    Builder::new(limits, types, ("space", "bytes"), h.rate),
+                    h.has_alloc,
+                    h.rate,
+                )
             }
             Kind::Count => {
-                let name = count_header(header).ok_or_else(|| bad_line(no, "malformed count profile header"))?;
-                (Builder::new(limits, &[(name, "count")], (name, "count"), 1), false, 1)
+                let name = count_header(header)
+                    .ok_or_else(|| bad_line(no, "malformed count profile header"))?;
+                (
+                    Builder::new(limits, &[(name, "count")], (name, "count"), 1),
+                    false,
+                    1,
+                )
             }
             Kind::Contention => (
                 Builder::new(
@@ -269,7 +296,8 @@ impl<'l> RecordReader<'l> {
 
     /// `cycles/second=N` and `sampling period=N` before the first contention record.
     fn attribute(&mut self, key: &str, value: &str, no: usize) -> Result<(), DecodeError> {
-        let number = || parse_count(value).ok_or_else(|| bad_line(no, format!("{key} is not a number")));
+        let number =
+            || parse_count(value).ok_or_else(|| bad_line(no, format!("{key} is not a number")));
         match key {
             "cycles/second" => self.cycles_per_second = number()?,
             "sampling period" => {
@@ -282,7 +310,11 @@ impl<'l> RecordReader<'l> {
         Ok(())
     }
 
-    fn parse_record_line<'t>(&mut self, line: &'t str, no: usize) -> Result<Record<'t>, DecodeError> {
+    fn parse_record_line<'t>(
+        &mut self,
+        line: &'t str,
+        no: usize,
+    ) -> Result<Record<'t>, DecodeError> {
         self.records_started = true;
         let (values, addresses) = line
             .split_once(" @")
@@ -290,7 +322,8 @@ impl<'l> RecordReader<'l> {
             .ok_or_else(|| bad_line(no, "expected a record (`… @ 0x…`)"))?;
         let mut pcs = Vec::new();
         for a in addresses.split_ascii_whitespace() {
-            let pc = parse_hex(a).ok_or_else(|| bad_line(no, format!("bad address {:?}", truncate(a))))?;
+            let pc = parse_hex(a)
+                .ok_or_else(|| bad_line(no, format!("bad address {:?}", truncate(a))))?;
             pcs.push(pc);
             if pcs.len() as u64 > self.limits.max_stack_depth {
                 return Err(DecodeError::Limit {
@@ -303,7 +336,9 @@ impl<'l> RecordReader<'l> {
         let (values, block_size) = match self.kind {
             Kind::Heap => self.heap_values(values, no)?,
             Kind::Count => {
-                let n = parse_count(values.trim()).filter(|n| *n >= 0).ok_or_else(|| bad_line(no, "malformed count"))?;
+                let n = parse_count(values.trim())
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| bad_line(no, "malformed count"))?;
                 (vec![n], 0)
             }
             Kind::Contention => (self.contention_values(values, no)?, 0),
@@ -320,7 +355,8 @@ impl<'l> RecordReader<'l> {
     /// pprof's parseHeapSample: the alloc pair (when the profile has one) then the in-use pair,
     /// each unsampled on its own; the block size from the in-use pair when it counts objects.
     fn heap_values(&self, s: &str, no: usize) -> Result<(Vec<i64>, i64), DecodeError> {
-        let [io, ib, ao, ab] = heap_pairs(s).ok_or_else(|| bad_line(no, "malformed heap record"))?;
+        let [io, ib, ao, ab] =
+            heap_pairs(s).ok_or_else(|| bad_line(no, "malformed heap record"))?;
         let mut values = Vec::with_capacity(4);
         let mut block_size = 0;
         let pairs: &[(i64, i64, &str)] = if self.has_alloc {
@@ -330,12 +366,16 @@ impl<'l> RecordReader<'l> {
         };
         for &(count, bytes, what) in pairs {
             if count == 0 && bytes != 0 {
-                return Err(bad_line(no, format!("{what} count was 0 but {what} bytes was {bytes}")));
+                return Err(bad_line(
+                    no,
+                    format!("{what} count was 0 but {what} bytes was {bytes}"),
+                ));
             }
             let (mut c, mut b) = (count, bytes);
             if count != 0 {
                 block_size = bytes / count;
-                (c, b) = unsample(count, bytes, self.rate).ok_or_else(|| bad_line(no, "a value is too large once unsampled"))?;
+                (c, b) = unsample(count, bytes, self.rate)
+                    .ok_or_else(|| bad_line(no, "a value is too large once unsampled"))?;
             }
             values.extend([c, b]);
         }
@@ -398,7 +438,10 @@ impl<'l> RecordReader<'l> {
             // Go's mark of an empty stack is the single comment `#\t0x0`.
             return match r.comments.as_slice() {
                 [Comment { pc: 0, named: None }] => Ok(Vec::new()),
-                _ => Err(bad_line(r.line, "frame comments on a record without addresses")),
+                _ => Err(bad_line(
+                    r.line,
+                    "frame comments on a record without addresses",
+                )),
             };
         }
         let mut stack = Vec::new();
@@ -412,7 +455,11 @@ impl<'l> RecordReader<'l> {
             };
             let mut frames = vec![first.clone()];
             let mut j = i + 1;
-            while let Some(Comment { named: Some((f, entry)), .. }) = r.comments.get(j) {
+            while let Some(Comment {
+                named: Some((f, entry)),
+                ..
+            }) = r.comments.get(j)
+            {
                 // Same entry, different function: inlined into the next frame (pcDeck's rule).
                 let previous = &frames[frames.len() - 1];
                 if entry != first_entry || f.function == previous.function {
@@ -431,26 +478,40 @@ impl<'l> RecordReader<'l> {
 /// `#<TAB>0xPC<TAB>func+0xOFF<TAB>file:line` (tab runs between columns), or `#<TAB>0xPC`.
 fn parse_comment(body: &str, no: usize) -> Result<Comment<'_>, DecodeError> {
     let mut cols = body.split('\t').filter(|c| !c.is_empty());
-    let pc_text = cols.next().ok_or_else(|| bad_line(no, "an empty frame comment"))?;
-    let pc = parse_hex(pc_text.trim()).ok_or_else(|| bad_line(no, format!("bad address {:?}", truncate(pc_text))))?;
+    let pc_text = cols
+        .next()
+        .ok_or_else(|| bad_line(no, "an empty frame comment"))?;
+    let pc = parse_hex(pc_text.trim())
+        .ok_or_else(|| bad_line(no, format!("bad address {:?}", truncate(pc_text))))?;
     let Some(func) = cols.next() else {
         return Ok(Comment { pc, named: None });
     };
-    let place = cols.next().ok_or_else(|| bad_line(no, "a frame comment without file:line"))?;
+    let place = cols
+        .next()
+        .ok_or_else(|| bad_line(no, "a frame comment without file:line"))?;
     if cols.next().is_some() {
         return Err(bad_line(no, "a frame comment with extra columns"));
     }
     let (function, offset) = func
         .rsplit_once("+0x")
         .ok_or_else(|| bad_line(no, "a frame comment without +0x offset"))?;
-    let offset = parse_hex(&format!("0x{offset}")).ok_or_else(|| bad_line(no, "a bad function offset"))?;
-    let (file, line) = split_file_line(place.trim_end()).ok_or_else(|| bad_line(no, "a frame comment without file:line"))?;
+    let offset =
+        parse_hex(&format!("0x{offset}")).ok_or_else(|| bad_line(no, "a bad function offset"))?;
+    let (file, line) = split_file_line(place.trim_end())
+        .ok_or_else(|| bad_line(no, "a frame comment without file:line"))?;
     if function.is_empty() {
         return Err(bad_line(no, "a frame comment without a function name"));
     }
     Ok(Comment {
         pc,
-        named: Some((Frame { function, file, line }, pc.wrapping_sub(offset))),
+        named: Some((
+            Frame {
+                function,
+                file,
+                line,
+            },
+            pc.wrapping_sub(offset),
+        )),
     })
 }
 
@@ -533,9 +594,12 @@ fn unsample(count: i64, bytes: i64, rate: i64) -> Option<(i64, i64)> {
     Some((to_i64(count as f64 * scale)?, to_i64(bytes as f64 * scale)?))
 }
 
+/// 2^63, exactly representable.
+const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+
 /// Go's int64(f) for values that fit; None otherwise (Go's result would be undefined).
 fn to_i64(f: f64) -> Option<i64> {
-    (f.is_finite() && f > -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18).then_some(f as i64)
+    (f.is_finite() && (-TWO_63..TWO_63).contains(&f)).then_some(f as i64)
 }
 
 fn with_line(e: DecodeError, line: usize) -> DecodeError {
@@ -587,7 +651,10 @@ mod tests {
         assert_eq!(stack.len(), 2);
         assert_eq!(
             names(&p, stack[0]),
-            ["example.com/shop/cache.(*LRU).grow", "example.com/shop/cache.(*LRU).Put"]
+            [
+                "example.com/shop/cache.(*LRU).grow",
+                "example.com/shop/cache.(*LRU).Put"
+            ]
         );
         assert_eq!(names(&p, stack[1]), ["main.handle"]);
     }
@@ -611,7 +678,12 @@ mod tests {
             panic!("string label expected");
         };
         assert_eq!(p.str(v), "e\"u");
-        let threads = read(b"threadcreate profile: total 4\n4 @\n#\t0x0\n\n", Kind::Count, &Limits::default()).unwrap();
+        let threads = read(
+            b"threadcreate profile: total 4\n4 @\n#\t0x0\n\n",
+            Kind::Count,
+            &Limits::default(),
+        )
+        .unwrap();
         assert!(threads.samples.stack(0).is_empty());
     }
 
@@ -631,24 +703,49 @@ sampling period=5
     #[test]
     fn bad_records_name_their_line() {
         let bad = [
-            ("heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x4A\n#\t0x49\tf+0x1\tf.go:1\n", "line 2: bad address \"0x4A\""),
-            ("heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @\n#\t0x49\tf+0x1\tf.go:1\n", "line 2: frame comments on a record without addresses"),
-            ("goroutine profile: total 1\n1 @\n\n2 @ 0x1\n#\t0x0\tf+0x1\tf.go:1\n", "line 2: a record with no frames"),
-            ("heap profile: 1: 8 [2: 16] @ heap/1048576\n0: 8 [0: 8] @ 0x1\n#\t0x0\tf+0x0\tf.go:1\n", "line 2: allocation count was 0 but allocation bytes was 8"),
-            ("heap profile: 1: 8 [2: 8] @ heap/1048576\n9223372036854775807: 9223372036854775807 [9223372036854775807: 9223372036854775807] @ 0x1\n#\t0x0\tf+0x0\tf.go:1\n", "line 2: a value is too large once unsampled"),
+            (
+                "heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x4A\n#\t0x49\tf+0x1\tf.go:1\n",
+                "line 2: bad address \"0x4A\"",
+            ),
+            (
+                "heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @\n#\t0x49\tf+0x1\tf.go:1\n",
+                "line 2: frame comments on a record without addresses",
+            ),
+            (
+                "goroutine profile: total 1\n1 @\n\n2 @ 0x1\n#\t0x0\tf+0x1\tf.go:1\n",
+                "line 2: a record with no frames",
+            ),
+            (
+                "heap profile: 1: 8 [2: 16] @ heap/1048576\n0: 8 [0: 8] @ 0x1\n#\t0x0\tf+0x0\tf.go:1\n",
+                "line 2: allocation count was 0 but allocation bytes was 8",
+            ),
+            (
+                "heap profile: 1: 8 [2: 8] @ heap/1048576\n9223372036854775807: 9223372036854775807 [9223372036854775807: 9223372036854775807] @ 0x1\n#\t0x0\tf+0x0\tf.go:1\n",
+                "line 2: a value is too large once unsampled",
+            ),
         ];
         for (text, want) in bad {
             let kind = sniff(text.as_bytes()).unwrap();
-            let err = read(text.as_bytes(), kind, &Limits::default()).unwrap_err().to_string();
+            let err = read(text.as_bytes(), kind, &Limits::default())
+                .unwrap_err()
+                .to_string();
             assert!(err.ends_with(want), "{err}");
         }
     }
 
     #[test]
     fn texts_without_comments_are_left_to_pprof_and_headless_ones_are_noticed() {
-        assert_eq!(sniff(b"heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x1\n"), None);
-        assert_eq!(sniff(b"heap profile: 1: 8 [1: 8] @ heap_v2/524288\n1: 8 [1: 8] @ 0x1\n#\t0x0\n"), None);
-        assert!(is_headless(b"1: 8 [1: 8] @ 0x4c3a15\n#\t0x4c3a14\tmain.load+0x34\tmain.go:22\n"));
+        assert_eq!(
+            sniff(b"heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x1\n"),
+            None
+        );
+        assert_eq!(
+            sniff(b"heap profile: 1: 8 [1: 8] @ heap_v2/524288\n1: 8 [1: 8] @ 0x1\n#\t0x0\n"),
+            None
+        );
+        assert!(is_headless(
+            b"1: 8 [1: 8] @ 0x4c3a15\n#\t0x4c3a14\tmain.load+0x34\tmain.go:22\n"
+        ));
         assert!(is_headless(b"5 @ 0x4c3a15\n"));
         assert!(!is_headless(b"\x0a\x04"));
     }

@@ -202,7 +202,11 @@ impl<'l> Builder<'l> {
 }
 
 /// The stack limits, checked before a stack is built.
-pub(super) fn check_stack(limits: &Limits, depth: usize, frames_so_far: usize) -> Result<(), DecodeError> {
+pub(super) fn check_stack(
+    limits: &Limits,
+    depth: usize,
+    frames_so_far: usize,
+) -> Result<(), DecodeError> {
     if depth as u64 > limits.max_stack_depth {
         return Err(DecodeError::Limit {
             what: "locations in one stack",
@@ -222,7 +226,9 @@ pub(super) fn check_stack(limits: &Limits, depth: usize, frames_so_far: usize) -
 
 /// The lines of a text with their 1-based numbers, `\r\n` accepted, each checked against
 /// `MAX_LINE_BYTES` and for UTF-8 (Go writes UTF-8; names keep invalid bytes as U+FFFD).
-pub(super) fn lines(data: &[u8]) -> impl Iterator<Item = Result<(usize, std::borrow::Cow<'_, str>), DecodeError>> {
+pub(super) fn lines(
+    data: &[u8],
+) -> impl Iterator<Item = Result<(usize, std::borrow::Cow<'_, str>), DecodeError>> {
     data.split(|&b| b == b'\n').enumerate().map(|(i, raw)| {
         let number = i + 1;
         if raw.len() > MAX_LINE_BYTES {
@@ -276,7 +282,9 @@ pub(super) fn parse_hex(s: &str) -> Option<u64> {
     let digits = s.strip_prefix("0x")?;
     if digits.is_empty()
         || digits.len() > 16
-        || !digits.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        || !digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
         return None;
     }
@@ -317,7 +325,10 @@ mod tests {
 
     #[test]
     fn file_line_splits_at_the_last_colon() {
-        assert_eq!(split_file_line("C:/src/a b.go:12"), Some(("C:/src/a b.go", 12)));
+        assert_eq!(
+            split_file_line("C:/src/a b.go:12"),
+            Some(("C:/src/a b.go", 12))
+        );
         assert_eq!(split_file_line("main.go:"), None);
         assert_eq!(split_file_line("main.go"), None);
     }

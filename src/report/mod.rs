@@ -80,7 +80,9 @@ pub fn memstats(
 ) -> String {
     match format {
         Format::Text => text::memstats(c, a_files, b_files),
-        Format::Markdown => table::markdown(&table::Table::from_memstats(c, a_files, b_files, false)),
+        Format::Markdown => {
+            table::markdown(&table::Table::from_memstats(c, a_files, b_files, false))
+        }
         Format::Csv => table::csv(&table::Table::from_memstats(c, a_files, b_files, true)),
         Format::Json => json::to_string(&json::MemStatsReport::new(c, a_files, b_files)),
     }

@@ -250,7 +250,10 @@ fn memstats_lines(out: &mut String, m: &crate::memstats::MemStats) {
         let value = match &f.value {
             MemValue::Int(n) => match kind_of(&f.name) {
                 Kind::Bytes | Kind::Timestamp if *n != 0 => {
-                    format!("{n} ({})", cell(Some(Number::Int(*n)), kind_of(&f.name), false))
+                    format!(
+                        "{n} ({})",
+                        cell(Some(Number::Int(*n)), kind_of(&f.name), false)
+                    )
                 }
                 _ => n.to_string(),
             },
@@ -450,25 +453,6 @@ pub fn peek(p: &crate::compare::Peek) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_use_current_pprof_layout_in_utc() {
-        assert_eq!(
-            format_time(1_700_000_000_000_000_000),
-            "2023-11-14 22:13:20 UTC"
-        );
-        assert_eq!(format_time(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(format_time(-1), "1969-12-31 23:59:59 UTC");
-        assert_eq!(
-            format_time(951_782_400_000_000_000),
-            "2000-02-29 00:00:00 UTC"
-        );
-    }
-}
-
 /// The lines above the MemStats table: each side's files.
 pub fn memstats_header_lines(
     c: &crate::memstats::Comparison,
@@ -510,21 +494,42 @@ pub fn memstats(c: &crate::memstats::Comparison, a_files: &[String], b_files: &[
     }
     let parts = |p: &Option<crate::memstats::Picture>| -> Vec<String> {
         p.as_ref().map_or_else(Vec::new, |p| {
-            p.parts.iter().map(|x| units::label(x.bytes, "bytes")).collect()
+            p.parts
+                .iter()
+                .map(|x| units::label(x.bytes, "bytes"))
+                .collect()
         })
     };
     let (pa, pb) = (parts(&c.a), parts(&c.b));
     if !pa.is_empty() || !pb.is_empty() {
         out.push_str("\nSys by part:\n");
         for (i, (_, _)) in crate::memstats::PART_NOTES.iter().enumerate() {
-            let label = c
-                .a
-                .as_ref()
-                .or(c.b.as_ref())
-                .map_or("", |p| p.parts[i].label);
+            let label =
+                c.a.as_ref()
+                    .or(c.b.as_ref())
+                    .map_or("", |p| p.parts[i].label);
             let cell = |v: &Vec<String>| v.get(i).cloned().unwrap_or_else(|| "-".to_string());
             let _ = writeln!(out, "  {:<24} {:>10} {:>10}", label, cell(&pa), cell(&pb));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_use_current_pprof_layout_in_utc() {
+        assert_eq!(
+            format_time(1_700_000_000_000_000_000),
+            "2023-11-14 22:13:20 UTC"
+        );
+        assert_eq!(format_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_time(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(
+            format_time(951_782_400_000_000_000),
+            "2000-02-29 00:00:00 UTC"
+        );
+    }
 }
