@@ -5,7 +5,9 @@
 // - style.css is inlined as <style>;
 // - the ES modules (main.js and what it imports) become one inline module script: each module
 //   is wrapped in a function scope that returns its exports, and its `import {…} from './x.js'`
-//   lines become destructurings of the modules bundled before it;
+//   lines become destructurings of the modules bundled before it (a view reaches the bundle
+//   through its import in views/index.js; a module under www/ that main.js does not reach is an
+//   error, so a view left out of the registry is noticed here);
 // - the worker's sources (pkg/profdiff_wasm_b64.js, pkg/profdiff.js, pkg/example_b64.js,
 //   worker.js) go into <script type="text/x-profdiff-worker"> data blocks, which client.js turns
 //   into a Blob worker; data blocks are never executed by the page;
@@ -16,7 +18,7 @@
 // No dependencies beyond node itself.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -99,9 +101,27 @@ function collectModules(entry) {
   return order.map((rel) => modules.get(rel));
 }
 
+/** The page's modules under www/: every .js but the worker's (worker.js, pkg/). */
+function pageModules(dir = '') {
+  const found = [];
+  for (const entry of readdirSync(join(www, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (rel !== 'pkg' && rel !== 'node_modules') found.push(...pageModules(rel));
+    } else if (rel.endsWith('.js') && rel !== 'worker.js') {
+      found.push(rel);
+    }
+  }
+  return found;
+}
+
 function bundle(entry) {
   const parts = ['// profdiff page, bundled by scripts/build-dist.mjs from www/ (see www/ for the sources)'];
-  for (const m of collectModules(entry)) {
+  const modules = collectModules(entry);
+  const reached = new Set(modules.map((m) => m.rel));
+  const unreached = pageModules().filter((rel) => !reached.has(rel));
+  if (unreached.length) fail(`not imported from ${entry} (a view missing from views/index.js?): ${unreached.join(', ')}`);
+  for (const m of modules) {
     parts.push(
       `// ---- ${m.rel}`,
       `const ${moduleId(m.rel)} = (() => {`,

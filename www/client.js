@@ -60,3 +60,8 @@ export class WorkerClient {
     this.pending.clear();
   }
 }
+
+/** A thrown value as the {name, message} the page shows (a worker error keeps the core's kind). */
+export function toPlainError(e) {
+  return { name: (e && e.name) || 'Error', message: (e && e.message) || String(e) };
+}

@@ -5,7 +5,7 @@
 /** Fragment keys and what they hold. */
 export const HASH_KEYS = {
   example: 'the bundled example pair is loaded (load it)',
-  view: 'top-a | top-b | compare | paths',
+  view: 'a view id (views/index.js): top-a | top-b | compare | paths | …',
   si: 'sample type (sample index)',
   g: 'granularity',
   sort: 'flat | cum (the report order)',
@@ -33,13 +33,14 @@ export const FILTERS = {
   tagignore: 'tagignore',
 };
 
-/** Parses a fragment (with or without '#') into { key: value }; flags get ''. */
-export function parseHash(hash) {
+/** Parses a fragment (with or without '#') into { key: value }; flags get ''. Keys not in
+ *  `keys` (HASH_KEYS and the views' own) are dropped. */
+export function parseHash(hash, keys = HASH_KEYS) {
   const text = (hash || '').replace(/^#/, '');
   const out = {};
   if (!text) return out;
   for (const [key, value] of new URLSearchParams(text)) {
-    if (Object.prototype.hasOwnProperty.call(HASH_KEYS, key)) out[key] = value;
+    if (Object.prototype.hasOwnProperty.call(keys, key)) out[key] = value;
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Compare: A against B, one row per node, with Δ and a status. Colour says more (red) or less
 // (green); the status cell also carries a symbol, so nothing relies on colour alone.
 import { h } from '../dom.js';
-import { mountReportTable, notesWithoutFilters, reportNotes } from './table.js';
+import { controllerView, mountReportTable, notesWithoutFilters, reportNotes } from './table.js';
 
 const STATUS_ORDER = { NEW: 0, GREW: 1, SAME: 2, SHRANK: 3, GONE: 4 };
 
@@ -82,3 +82,14 @@ function compareHead(report, ctx) {
     h('div', { class: 'subhead' }, legend),
     reportNotes(lines, report.warnings));
 }
+
+/** The Compare view (the view interface: views/index.js, www/README.md). */
+export const compare = {
+  id: 'compare',
+  title: 'Compare',
+  slots: ['a', 'b'],
+  controls: ['table', 'pair'],
+  fetch: (client, opts) => client.call('compare', [opts]),
+  exportText: (client, opts, format) => client.call('exportCompare', [opts, format]),
+  create: (ctx) => controllerView(ctx, renderCompare),
+};

@@ -2,7 +2,7 @@
 // orders them). A node with children folds and unfolds with its disclosure triangle; a click
 // elsewhere on a line selects the function. #N marks the line where ranked path N ends.
 import { h } from '../dom.js';
-import { notesWithoutFilters, reportNotes, reportText } from './table.js';
+import { controllerView, notesWithoutFilters, reportNotes, reportText } from './table.js';
 import { signClass, totalsBanner } from './compare-table.js';
 
 const COLUMNS = [
@@ -33,6 +33,17 @@ export function renderPaths(container, report, ctx) {
   container.appendChild(tree.element);
   return tree;
 }
+
+/** The Paths view (the view interface: views/index.js, www/README.md). */
+export const paths = {
+  id: 'paths',
+  title: 'Paths',
+  slots: ['a', 'b'],
+  controls: ['paths', 'pair'],
+  fetch: (client, opts) => client.call('paths', [opts]),
+  exportText: (client, opts, format) => client.call('exportPaths', [opts, format]),
+  create: (ctx) => controllerView(ctx, renderPaths),
+};
 
 /** The paths tree. Same selection and search interface as ReportTable. */
 export class PathsTree {

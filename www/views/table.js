@@ -418,3 +418,34 @@ export function mountReportTable(container, columns, report, ctx, row) {
   container.appendChild(table.element);
   return table;
 }
+
+/** A view instance (the interface of views/index.js) around `mount(container, report, ctx)`,
+ *  which puts a report on screen as a ReportTable or PathsTree, or as text (then it returns
+ *  null). The tables keep their own sort, selection and search; this routes the page's
+ *  changes to them. */
+export function controllerView(ctx, mount) {
+  let controller = null;
+  return {
+    render(report, view) {
+      controller = report ? mount(ctx.container, report, { ...ctx, ...view }) : null;
+      if (controller) {
+        controller.mount(view.scrollTop);
+      } else {
+        const wrap = ctx.container.querySelector('.table-wrap');
+        if (wrap && view.scrollTop) wrap.scrollTop = view.scrollTop;
+      }
+    },
+    update(change) {
+      if (!controller) return;
+      if ('search' in change) controller.applySearch(change.search);
+      if ('sort' in change && controller.setSort) controller.setSort(change.sort);
+      if ('selected' in change) controller.select(change.selected, { scroll: change.scroll !== false });
+    },
+    move(delta) {
+      return controller ? controller.move(delta) : null;
+    },
+    dispose() {
+      controller = null;
+    },
+  };
+}

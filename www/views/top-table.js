@@ -1,6 +1,6 @@
 // Top A / Top B: pprof's top table (flat, flat%, sum%, cum, cum%, name, inlined) for one slot.
 import { h } from '../dom.js';
-import { mountReportTable, notesWithoutFilters, reportNotes } from './table.js';
+import { controllerView, mountReportTable, notesWithoutFilters, reportNotes } from './table.js';
 
 export const TOP_COLUMNS = [
   { col: 'flat', label: 'flat', numeric: true, text: (r) => r.flatText, key: (r) => r.flat,
@@ -18,14 +18,15 @@ export const TOP_COLUMNS = [
 ];
 
 /** Renders a TopReport into `container`; returns its ReportTable (null in text mode).
- *  ctx: { view, label, sort, onSort, onActivate, selected, search, showText } */
+ *  ctx: { view, labels, sort, onSort, onActivate, selected, search, showText } */
 export function renderTop(container, report, ctx) {
   const slot = ctx.view === 'top-a' ? 'A' : 'B';
+  const label = ctx.labels ? ctx.labels[slot.toLowerCase()] : '';
   const lines = notesWithoutFilters(report.lines).filter((l) => !/^Type: /.test(l));
   const head = h('div', { class: 'view-head' },
     h('div', { class: 'banner' },
       h('span', { class: `slot-chip slot-chip-${slot.toLowerCase()}` }, slot),
-      ctx.label ? h('span', { class: 'banner-label' }, ctx.label) : null,
+      label ? h('span', { class: 'banner-label' }, label) : null,
       h('span', { class: 'banner-item' }, h('span', { class: 'k' }, 'type '), report.header.sampleType),
       h('span', { class: 'banner-item' }, h('span', { class: 'k' }, 'total '),
         h('span', { class: 'v', dataset: { field: 'total' } }, report.totalText)),
@@ -35,3 +36,19 @@ export function renderTop(container, report, ctx) {
   return mountReportTable(container, TOP_COLUMNS, report, ctx,
     (tr, r) => { if (r.inline) tr.dataset.inline = r.inline; });
 }
+
+/** Top A and Top B (the view interface: views/index.js, www/README.md). */
+function topView(slot) {
+  return {
+    id: `top-${slot}`,
+    title: `Top ${slot.toUpperCase()}`,
+    slots: [slot],
+    controls: ['table'],
+    fetch: (client, opts) => client.call('top', [slot, opts]),
+    exportText: (client, opts, format) => client.call('exportTop', [slot, opts, format]),
+    create: (ctx) => controllerView(ctx, renderTop),
+  };
+}
+
+export const topA = topView('a');
+export const topB = topView('b');

@@ -1,0 +1,76 @@
+// Drag and drop: files dropped anywhere on the page (outside the slots) go to the first empty
+// slot (one file) or to A and B by profile time (two files). Two files dropped on a slot also
+// fill A and B; Shift or Alt merges them into that slot instead. More files on a slot merge.
+import { $ } from './dom.js';
+import { SLOTS, loadInto, loadPair } from './slots.js';
+
+let dragDepth = 0;
+
+function hasFiles(event) {
+  return Boolean(event.dataTransfer) && Array.from(event.dataTransfer.types || []).includes('Files');
+}
+
+function slotOf(target) {
+  const el = target && target.closest ? target.closest('.slot') : null;
+  return el ? el.dataset.slot : null;
+}
+
+function markDropTarget(slot) {
+  for (const s of SLOTS) $(`#slot-${s}`).classList.toggle('drop-target', s === slot);
+}
+
+function endDrag() {
+  dragDepth = 0;
+  document.body.classList.remove('dragging');
+  markDropTarget(null);
+}
+
+function handleDrop(page, files, slot, merge) {
+  if (files.length === 0) return;
+  if (files.length === 2 && !(slot && merge)) {
+    loadPair(page, files, slot || 'a');
+    return;
+  }
+  if (slot) {
+    loadInto(page, slot, files);
+    return;
+  }
+  if (files.length === 1) {
+    loadInto(page, page.state.slots.a ? 'b' : 'a', files);
+    return;
+  }
+  page.state.errors.a = { name: 'DropError', message: `${files.length} files dropped: drop one or two on the page, or several on A or B to merge them` };
+  page.renderChrome();
+}
+
+export function installDragDrop(page) {
+  document.addEventListener('dragenter', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    dragDepth++;
+    document.body.classList.add('dragging');
+    markDropTarget(slotOf(event.target));
+  });
+
+  document.addEventListener('dragover', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    markDropTarget(slotOf(event.target));
+  });
+
+  document.addEventListener('dragleave', (event) => {
+    if (!hasFiles(event)) return;
+    dragDepth--;
+    if (dragDepth <= 0) endDrag();
+  });
+
+  document.addEventListener('drop', (event) => {
+    if (!event.dataTransfer) return;
+    event.preventDefault();
+    const files = Array.from(event.dataTransfer.files || []);
+    const slot = slotOf(event.target);
+    endDrag();
+    handleDrop(page, files, slot, event.shiftKey || event.altKey);
+  });
+}
