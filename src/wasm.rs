@@ -192,6 +192,14 @@ impl Session {
         to_js(&report)
     }
 
+    /// The MemStats comparison as the CLI prints it with `--format`.
+    #[wasm_bindgen(js_name = exportMemstats)]
+    pub fn export_memstats(&mut self, format: &str) -> Result<String, JsValue> {
+        self.workspace
+            .export_memstats(format)
+            .map_err(into_js_error)
+    }
+
     /// A function's callers and callees in A and B (the JSON of `profdiff peek --format=json`).
     pub fn peek(&mut self, name: &str, opts: JsValue) -> Result<JsValue, JsValue> {
         let report = self

@@ -4,8 +4,9 @@
 import { topA, topB } from './top-table.js';
 import { compare } from './compare-table.js';
 import { paths } from './paths.js';
+import { memory } from './memory.js';
 
-export const VIEWS = [topA, topB, compare, paths];
+export const VIEWS = [topA, topB, compare, paths, memory];
 
 /** The definition of view `id`, or null. */
 export function viewDef(id) {
