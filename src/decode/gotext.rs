@@ -49,11 +49,15 @@ pub(super) fn sniff(data: &[u8]) -> Option<Kind> {
 }
 
 /// Whether the text starts like the body of a Go debug=1 text (a record, or a frame comment)
-/// without its header line.
+/// without its header line. Like [`sniff`], only texts with frame comments count; a body
+/// without any is left to pprof's reading, which refuses it.
 pub(super) fn is_headless(data: &[u8]) -> bool {
     let Some(first) = first_line(data) else {
         return false;
     };
+    if !has_frame_comment(data) && !first.starts_with("#\t0x") {
+        return false;
+    }
     first.starts_with("#\t0x")
         || (first.contains(" @ 0x")
             && (heap_pairs(first.split(" @").next().unwrap_or("")).is_some()
@@ -746,7 +750,10 @@ sampling period=5
         assert!(is_headless(
             b"1: 8 [1: 8] @ 0x4c3a15\n#\t0x4c3a14\tmain.load+0x34\tmain.go:22\n"
         ));
-        assert!(is_headless(b"5 @ 0x4c3a15\n"));
+        assert!(is_headless(
+            b"5 @ 0x4c3a15\n#\t0x4c3a14\tmain.load+0x34\tmain.go:22\n"
+        ));
+        assert!(!is_headless(b"5 @ 0x4c3a15\n"));
         assert!(!is_headless(b"\x0a\x04"));
     }
 }
