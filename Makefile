@@ -58,7 +58,7 @@ e2e: build wasm dist
 fuzz: setup-fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-# 4 targets x 12 s: under a minute of fuzzing in every test run.
+# 6 targets x 12 s: about a minute of fuzzing in every test run.
 fuzz-smoke:
 	scripts/fuzz.sh 12
 

@@ -341,3 +341,28 @@ fn pprof_text_flag_reads_texts_as_pprof_does() {
     }
     assert_eq!(checked, 8);
 }
+
+#[test]
+fn the_limits_apply_to_the_text_readers() {
+    for (args, flag) in [
+        (["--max-samples=3", "a/heap.txt"], "--max-samples"),
+        (["--max-locations=5", "a/block.txt"], "--max-locations"),
+        (["--max-functions=5", "a/goroutine.txt"], "--max-functions"),
+        (
+            ["--max-stack-depth=3", "a/goroutine-dump.txt"],
+            "--max-stack-depth",
+        ),
+        (["--max-frames=10", "b/goroutine-dump.txt"], "--max-frames"),
+        (
+            ["--max-string-bytes=100", "crash/sigquit.txt"],
+            "--max-string-bytes",
+        ),
+        (["--max-size=1000", "a/heap.txt"], "--max-size"),
+    ] {
+        let out = profdiff(&["top", args[0], args[1]]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+    }
+}
