@@ -55,13 +55,15 @@ pub(super) fn is_headless(data: &[u8]) -> bool {
     let Some(first) = first_line(data) else {
         return false;
     };
-    if !has_frame_comment(data) && !first.starts_with("#\t0x") {
-        return false;
+    if first.starts_with("#\t0x") {
+        return true;
     }
-    first.starts_with("#\t0x")
-        || (first.contains(" @ 0x")
-            && (heap_pairs(first.split(" @").next().unwrap_or("")).is_some()
-                || parse_count(first.split(" @").next().unwrap_or("").trim()).is_some()))
+    let Some((values, _)) = first.split_once(" @ 0x") else {
+        return false;
+    };
+    let looks_like_record = heap_pairs(values).is_some() || parse_count(values.trim()).is_some();
+    // Scanned only once the first line looks like a record.
+    looks_like_record && has_frame_comment(data)
 }
 
 fn first_line(data: &[u8]) -> Option<&str> {
