@@ -5,6 +5,11 @@
 CARGO ?= cargo
 PORT ?= 8080
 PROFDIFF := target/release/profdiff
+# The CLI carries the single-file page (`profdiff web`, `profdiff html`): build.rs includes the
+# file PROFDIFF_PAGE names. Every native cargo run of the Makefile passes it, so they share one
+# build; plain `cargo build` without it gives a CLI that says how to get the page.
+PAGE := dist/profdiff.html
+WITH_PAGE := PROFDIFF_PAGE=$(PAGE)
 
 FUZZ_SECONDS ?= 300
 
@@ -15,7 +20,7 @@ run: setup-wasm wasm
 	node scripts/serve.mjs $(PORT)
 
 ## test: every test: lints, Rust unit and golden tests, the WASM build, browser tests, fuzz smoke
-test: setup lint unit wasm dist e2e fuzz-smoke
+test: setup wasm dist lint unit e2e fuzz-smoke
 
 setup: setup-rust setup-wasm setup-browser setup-fuzz
 
@@ -31,17 +36,17 @@ setup-browser:
 setup-fuzz:
 	@scripts/setup.sh fuzz
 
-build: setup-rust
-	$(CARGO) build --release --bin profdiff
+build: setup-rust setup-wasm dist
+	$(WITH_PAGE) $(CARGO) build --release --bin profdiff
 
-lint:
+lint: dist
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
+	$(WITH_PAGE) $(CARGO) clippy --workspace --all-targets --release -- -D warnings
 	$(CARGO) clippy --lib --release --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 # --nocapture lets the conformance tests print how many goldens they compared.
-unit:
-	$(CARGO) test --release -- --nocapture
+unit: dist
+	$(WITH_PAGE) $(CARGO) test --release -- --nocapture
 
 ## wasm: the page's WebAssembly package in www/pkg and the Node one in target/wasm-node
 wasm:

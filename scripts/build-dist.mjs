@@ -172,6 +172,7 @@ const directives = csp[2].split(';').map((d) => d.trim()).filter(Boolean).map((d
 html = html.replace(cspRe, (_, pre, __, post) => `${pre}${directives.join('; ')}${post}`);
 
 html = replaceOnce(html, /<link rel="stylesheet" href="style\.css">/, `<style>\n${css.replace(/<\/(style)/gi, '<\\/$1')}</style>`, 'stylesheet link');
+// The CLI (`profdiff web`, `profdiff html`) puts its embedded profiles right after this tag.
 html = replaceOnce(html, /<script type="module" src="main\.js"><\/script>/, '<meta name="profdiff-build" content="dist">', 'module script');
 // The module goes at the end of <body> so the worker blocks exist when it runs (modules are
 // deferred anyway; this keeps the order obvious).
@@ -182,6 +183,12 @@ if (/\b(src|href)="(?!data:)[^"#]/.test(html.replace(/<script type="text\/x-prof
   fail(`a reference to another file is left in the page: ${m && m[0]}`);
 }
 
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, html);
-console.log(`build-dist: wrote ${relative(process.cwd(), out) || out} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)`);
+// An unchanged page keeps its file (and mtime): the CLI includes it, and a rewrite would rebuild it.
+const shown = relative(process.cwd(), out) || out;
+if (existsSync(out) && readFileSync(out, 'utf8') === html) {
+  console.log(`build-dist: ${shown} is up to date`);
+} else {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, html);
+  console.log(`build-dist: wrote ${shown} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)`);
+}

@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --lib --release --target wasm32-unknown-unknown --no-default-features
-wasm=target/wasm32-unknown-unknown/release/profdiff.wasm
+cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features
+wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/profdiff.wasm"
 
 rm -rf www/pkg target/wasm-node
 wasm-bindgen --target no-modules --no-typescript --out-dir www/pkg --out-name profdiff "$wasm"

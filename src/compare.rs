@@ -9,11 +9,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::filter::Filters;
-use crate::graph::{CallTree, Granularity};
+use crate::calltree::{CallTree, Input, NodeId, Side as TreeSide};
+use crate::graph::{self, Granularity};
 use crate::merge::{self, MergeError};
 use crate::profile::Profile;
-use crate::top::{self, Analysis, Header, TopError};
+use crate::top::{self, Header, Selection, SideInfo, TopError};
 use crate::units;
 
 /// What a row's Δ says.
@@ -160,42 +160,72 @@ pub fn align<'p>(
 /// Compares two prepared profiles (see [`top::prepare`]).
 pub fn compare(a: &Profile, b: &Profile, opts: &Options) -> Result<Comparison, CompareError> {
     let (a, b) = align(a, b, opts.normalize)?;
-    let a_an = top::analyze(&a, &full_graph(&opts.top)).map_err(CompareError::A)?;
-    // B is analysed with A's chosen type, by name, so that both sides show the same thing.
-    let mut b_opts = full_graph(&opts.top);
-    b_opts.sample_index = a.sample_types[a_an.sample_index].ty.clone();
-    let b_an = top::analyze(&b, &b_opts).map_err(CompareError::B)?;
-    let mut c = build(&a_an, &b_an, opts);
+    let (a_sel, b_sel) = select_both(&a, &b, &opts.top)?;
+    let (a_rows, b_rows) = both(
+        || weights_of(&a_sel, &opts.top),
+        || weights_of(&b_sel, &opts.top),
+    );
+    let mut c = build(&a_sel.info, &a_rows, &b_sel.info, &b_rows, opts);
     c.a.memstats = a.memstats.clone();
     c.b.memstats = b.memstats.clone();
     Ok(c)
 }
 
-/// The options with trimming off: rows are cut on the comparison, not per side.
-fn full_graph(opts: &top::Options) -> top::Options {
-    let mut o = opts.clone();
-    o.graph.node_fraction = 0.0;
-    o.graph.node_count = 0;
-    o.graph.cum_sort = false;
-    o
+/// Selects A with the options and B with A's chosen type, by name, so that both sides show the
+/// same thing.
+fn select_both<'p>(
+    a: &'p Profile,
+    b: &'p Profile,
+    opts: &top::Options,
+) -> Result<(Selection<'p>, Selection<'p>), CompareError> {
+    let a_sel = top::select(a, opts).map_err(CompareError::A)?;
+    let mut b_opts = opts.clone();
+    b_opts.sample_index = a.sample_types[a_sel.info.sample_index].ty.clone();
+    let b_sel = top::select(b, &b_opts).map_err(CompareError::B)?;
+    Ok((a_sel, b_sel))
 }
 
-/// Per printable name: (flat, cum). Nodes sharing a name (possible at `files` granularity)
-/// are added up.
-fn by_name(an: &Analysis) -> HashMap<&str, (i64, i64)> {
-    let mut map: HashMap<&str, (i64, i64)> = HashMap::with_capacity(an.graph.nodes.len());
-    for n in &an.graph.nodes {
-        let e = map.entry(n.name.as_str()).or_default();
-        e.0 = e.0.wrapping_add(n.flat);
-        e.1 = e.1.wrapping_add(n.cum);
+/// Runs two independent computations, on two threads where there are threads.
+fn both<L: Send, R: Send>(
+    left: impl FnOnce() -> L + Send,
+    right: impl FnOnce() -> R + Send,
+) -> (L, R) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::scope(|scope| {
+            let r = scope.spawn(right);
+            let l = left();
+            (l, r.join().expect("the comparison's threads do not panic"))
+        })
     }
-    map
+    #[cfg(target_arch = "wasm32")]
+    {
+        (left(), right())
+    }
 }
 
-fn build(a: &Analysis, b: &Analysis, opts: &Options) -> Comparison {
-    let (a_nodes, b_nodes) = (by_name(a), by_name(b));
-    let mut names: Vec<&str> = a_nodes.keys().copied().collect();
-    names.extend(b_nodes.keys().filter(|k| !a_nodes.contains_key(*k)));
+/// Per printable name: (flat, cum) of one side, untrimmed.
+fn weights_of(sel: &Selection, opts: &top::Options) -> HashMap<String, (i64, i64)> {
+    graph::weights_by_name(&sel.filtered, sel.info.sample_index, &opts.graph)
+        .into_iter()
+        .map(|(name, flat, cum)| (name, (flat, cum)))
+        .collect()
+}
+
+fn build(
+    a: &SideInfo,
+    a_nodes: &HashMap<String, (i64, i64)>,
+    b: &SideInfo,
+    b_nodes: &HashMap<String, (i64, i64)>,
+    opts: &Options,
+) -> Comparison {
+    let mut names: Vec<&str> = a_nodes.keys().map(String::as_str).collect();
+    names.extend(
+        b_nodes
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !a_nodes.contains_key(*k)),
+    );
     let max_total = a.total.max(b.total);
     let cutoff = ((max_total as f64 * opts.top.graph.node_fraction) as i64).wrapping_abs();
     let mut rows = Vec::with_capacity(names.len());
@@ -273,13 +303,16 @@ fn build(a: &Analysis, b: &Analysis, opts: &Options) -> Comparison {
         dropped_rows,
         orig_count,
         active_filters: opts.top.filters.active(),
-        warnings: a
-            .warnings
-            .iter()
-            .map(|w| format!("A: {w}"))
-            .chain(b.warnings.iter().map(|w| format!("B: {w}")))
-            .collect(),
+        warnings: side_warnings(a, b),
     }
+}
+
+fn side_warnings(a: &SideInfo, b: &SideInfo) -> Vec<String> {
+    a.warnings
+        .iter()
+        .map(|w| format!("A: {w}"))
+        .chain(b.warnings.iter().map(|w| format!("B: {w}")))
+        .collect()
 }
 
 struct RawRow {
@@ -292,7 +325,7 @@ struct RawRow {
     in_b: bool,
 }
 
-fn side(an: &Analysis, fmt: &dyn Fn(i64) -> String) -> Side {
+fn side(an: &SideInfo, fmt: &dyn Fn(i64) -> String) -> Side {
     Side {
         header: an.header.clone(),
         total: an.total,
@@ -423,175 +456,176 @@ pub struct Paths {
     pub warnings: Vec<String>,
 }
 
-/// Ranks call paths by the Δ they carry.
-pub fn paths(a: &Profile, b: &Profile, opts: &PathOptions) -> Result<Paths, CompareError> {
-    let (a, b) = align(a, b, opts.normalize)?;
+/// The joint call tree of A and B with what the reports say of each side.
+#[derive(Debug, Clone)]
+pub struct JointTree {
+    pub tree: CallTree,
+    pub a: SideInfo,
+    pub b: SideInfo,
+}
+
+/// Builds the joint call tree of A and B at `opts`'s sample value, granularity and filters,
+/// with A scaled to B's totals first when `normalize` is set.
+pub fn joint_tree(
+    a: &Profile,
+    b: &Profile,
+    opts: &top::Options,
+    normalize: bool,
+) -> Result<JointTree, CompareError> {
+    let (a, b) = align(a, b, normalize)?;
+    let (a_sel, b_sel) = select_both(&a, &b, opts)?;
+    let tree = CallTree::build(
+        Input {
+            profile: &a_sel.filtered,
+            value_index: a_sel.info.sample_index,
+        },
+        Some(Input {
+            profile: &b_sel.filtered,
+            value_index: b_sel.info.sample_index,
+        }),
+        &opts.graph,
+    );
+    Ok(JointTree {
+        tree,
+        a: a_sel.info,
+        b: b_sel.info,
+    })
+}
+
+/// The options of the tree that growth paths rank: functions granularity.
+pub fn paths_tree_options(opts: &PathOptions) -> top::Options {
     let mut top_opts = opts.top.clone();
     top_opts.graph.granularity = Granularity::Functions;
-    let graph_opts = top_opts.graph.clone();
-    let a_an = top::analyze(&a, &full_graph(&top_opts)).map_err(CompareError::A)?;
-    let mut b_opts = full_graph(&top_opts);
-    b_opts.sample_index = a.sample_types[a_an.sample_index].ty.clone();
-    let b_an = top::analyze(&b, &b_opts).map_err(CompareError::B)?;
+    top_opts
+}
 
-    // The warnings of filtering were collected by the analyses above.
-    let filters = Filters::compile(&top_opts.filters, &mut Vec::new())
-        .map_err(|e| CompareError::A(TopError::Filter(e)))?;
-    let tree_of = |p: &Profile, an: &Analysis| {
-        let filtered = filters.apply(p, &mut Vec::new());
-        CallTree::build(&filtered, an.sample_index, &graph_opts)
-    };
-    let a_tree = tree_of(&a, &a_an);
-    let b_tree = tree_of(&b, &b_an);
-    let mut warnings: Vec<String> = a_an.warnings.iter().map(|w| format!("A: {w}")).collect();
-    warnings.extend(b_an.warnings.iter().map(|w| format!("B: {w}")));
+/// Ranks call paths by the Δ they carry.
+pub fn paths(a: &Profile, b: &Profile, opts: &PathOptions) -> Result<Paths, CompareError> {
+    let joint = joint_tree(a, b, &paths_tree_options(opts), opts.normalize)?;
+    Ok(paths_of(&joint, opts))
+}
 
-    let joined = JoinedTree::join(&a_tree, &b_tree);
-    let ranked = joined.rank_leaves(opts.top_n);
-    let unit = a_an.sample_unit.clone();
-    let max_total = a_an.total.max(b_an.total);
-    let shown = joined.fold(&ranked);
-    let cells = shown
-        .iter()
-        .flat_map(|&(i, _)| [joined.a[i], joined.b[i]].map(i64::wrapping_abs));
+/// Ranks the call paths of a joint tree built with [`paths_tree_options`].
+pub fn paths_of(joint: &JointTree, opts: &PathOptions) -> Paths {
+    let (tree, a_info, b_info) = (&joint.tree, &joint.a, &joint.b);
+    let ranked = rank_paths(tree, opts.top_n);
+    let shown = fold_paths(tree, &ranked);
+    let unit = a_info.sample_unit.clone();
+    let max_total = a_info.total.max(b_info.total);
+    let cells = shown.iter().flat_map(|p| {
+        [tree.cum(p.node, TreeSide::A), tree.cum(p.node, TreeSide::B)].map(i64::wrapping_abs)
+    });
     let output_unit = top::output_unit(cells, max_total, &unit);
     let fmt = |v: i64| units::scaled_label(v, &unit, &output_unit);
     let nodes = shown
         .iter()
-        .map(|&(i, depth)| PathNode {
-            name: joined.names[i].clone(),
-            depth,
-            a: joined.a[i],
-            b: joined.b[i],
-            a_text: fmt(joined.a[i]),
-            b_text: fmt(joined.b[i]),
-            delta_text: signed_label(joined.b[i].wrapping_sub(joined.a[i]), &unit, &output_unit),
-            rank: ranked.iter().position(|&r| r == i).map(|p| p + 1),
+        .map(|p| {
+            let (a, b) = (tree.cum(p.node, TreeSide::A), tree.cum(p.node, TreeSide::B));
+            let ends_node = p.offset + 1 == tree.frames(p.node).len();
+            PathNode {
+                name: tree.frame_name(tree.frames(p.node)[p.offset]).to_string(),
+                depth: p.depth,
+                a,
+                b,
+                a_text: fmt(a),
+                b_text: fmt(b),
+                delta_text: signed_label(b.wrapping_sub(a), &unit, &output_unit),
+                rank: ranked
+                    .iter()
+                    .position(|&r| ends_node && r == p.node)
+                    .map(|i| i + 1),
+            }
         })
         .collect();
-    let delta_total = b_an.total.wrapping_sub(a_an.total);
-    Ok(Paths {
-        a: side(&a_an, &fmt),
-        b: side(&b_an, &fmt),
-        sample_type: a_an.header.sample_type.clone(),
+    let delta_total = b_info.total.wrapping_sub(a_info.total);
+    Paths {
+        a: side(a_info, &fmt),
+        b: side(b_info, &fmt),
+        sample_type: a_info.header.sample_type.clone(),
         delta_total_text: signed_label(delta_total, &unit, &output_unit),
-        delta_total_pct_text: relative_change(delta_total, a_an.total),
+        delta_total_pct_text: relative_change(delta_total, a_info.total),
         output_unit,
         normalized: opts.normalize,
         nodes,
         active_filters: opts.top.filters.active(),
-        warnings,
-    })
+        warnings: side_warnings(a_info, b_info),
+    }
 }
 
-/// The union of two call trees, matched by frame names along each path.
-struct JoinedTree {
-    names: Vec<String>,
-    parent: Vec<usize>,
-    children: Vec<Vec<usize>>,
-    /// Weight through the path in A and B (tree cum).
-    a: Vec<i64>,
-    b: Vec<i64>,
-    /// Weight ending at the path in A and B (tree flat).
-    a_self: Vec<i64>,
-    b_self: Vec<i64>,
+/// The `n` paths whose own samples changed most, by |Δ|, then in the order a frame-by-frame
+/// tree would have created them. A path that samples end on ends at a tree node's last frame.
+fn rank_paths(tree: &CallTree, n: usize) -> Vec<NodeId> {
+    let self_delta = |i: NodeId| {
+        tree.flat(i, TreeSide::B)
+            .wrapping_sub(tree.flat(i, TreeSide::A))
+    };
+    let mut leaves: Vec<NodeId> = (1..tree.len() as NodeId)
+        .filter(|&i| self_delta(i) != 0)
+        .collect();
+    let created = |i: NodeId| (tree.first_sample(i), tree.depth(i) + tree.frames(i).len());
+    leaves.sort_by(|&l, &r| {
+        self_delta(r)
+            .unsigned_abs()
+            .cmp(&self_delta(l).unsigned_abs())
+            .then_with(|| created(l).cmp(&created(r)))
+    });
+    leaves.truncate(n);
+    leaves
 }
 
-impl JoinedTree {
-    fn join(a: &CallTree, b: &CallTree) -> JoinedTree {
-        let mut t = JoinedTree {
-            names: vec![String::new()],
-            parent: vec![0],
-            children: vec![Vec::new()],
-            a: vec![0],
-            b: vec![0],
-            a_self: vec![0],
-            b_self: vec![0],
-        };
-        let mut index: HashMap<(usize, &str), usize> = HashMap::new();
-        for (tree, is_a) in [(a, true), (b, false)] {
-            // Tree nodes come after their parents, so one pass maps every node.
-            let mut joined_of = vec![0usize; tree.nodes.len()];
-            for (i, n) in tree.nodes.iter().enumerate().skip(1) {
-                let parent = joined_of[n.parent as usize];
-                let j = *index.entry((parent, n.name.as_str())).or_insert_with(|| {
-                    t.names.push(n.name.clone());
-                    t.parent.push(parent);
-                    t.children.push(Vec::new());
-                    t.a.push(0);
-                    t.b.push(0);
-                    t.a_self.push(0);
-                    t.b_self.push(0);
-                    let j = t.names.len() - 1;
-                    t.children[parent].push(j);
-                    j
-                });
-                joined_of[i] = j;
-                if is_a {
-                    t.a[j] = t.a[j].wrapping_add(n.cum);
-                    t.a_self[j] = t.a_self[j].wrapping_add(n.flat);
-                } else {
-                    t.b[j] = t.b[j].wrapping_add(n.cum);
-                    t.b_self[j] = t.b_self[j].wrapping_add(n.flat);
-                }
-            }
-        }
-        t
-    }
+/// One frame of the folded path tree: a tree node, the frame's position in its run, its depth.
+struct ShownFrame {
+    node: NodeId,
+    offset: usize,
+    depth: usize,
+}
 
-    /// The `n` paths whose own samples changed most, by |Δ|, then by name path.
-    fn rank_leaves(&self, n: usize) -> Vec<usize> {
-        let mut leaves: Vec<usize> = (1..self.names.len())
-            .filter(|&i| self.b_self[i] != self.a_self[i])
-            .collect();
-        leaves.sort_by(|&l, &r| {
-            let d = |i: usize| self.b_self[i].wrapping_sub(self.a_self[i]).unsigned_abs();
-            d(r).cmp(&d(l)).then_with(|| l.cmp(&r))
-        });
-        leaves.truncate(n);
-        leaves
-    }
-
-    /// The ranked paths and all their prefixes, depth-first, children by |Δ| then name.
-    fn fold(&self, ranked: &[usize]) -> Vec<(usize, usize)> {
-        let mut keep = vec![false; self.names.len()];
-        for &leaf in ranked {
-            let mut at = leaf;
-            while at != 0 && !keep[at] {
-                keep[at] = true;
-                at = self.parent[at];
-            }
+/// The ranked paths and all their prefixes, frame by frame, depth-first, children by |Δ| then
+/// name.
+fn fold_paths(tree: &CallTree, ranked: &[NodeId]) -> Vec<ShownFrame> {
+    let mut keep = vec![false; tree.len()];
+    for &leaf in ranked {
+        let mut at = leaf;
+        while at != CallTree::ROOT && !keep[at as usize] {
+            keep[at as usize] = true;
+            at = tree.parent(at);
         }
-        let mut out = Vec::new();
-        // An explicit stack, not recursion: stacks can be hundreds of thousands deep.
-        let mut stack: Vec<(usize, usize)> = self
-            .sorted_children(0, &keep)
-            .into_iter()
-            .rev()
-            .map(|c| (c, 0))
-            .collect();
-        while let Some((node, depth)) = stack.pop() {
-            out.push((node, depth));
-            for c in self.sorted_children(node, &keep).into_iter().rev() {
-                stack.push((c, depth + 1));
-            }
+    }
+    let mut out = Vec::new();
+    // An explicit stack, not recursion: stacks can be hundreds of thousands deep.
+    let mut stack: Vec<NodeId> = kept_children(tree, CallTree::ROOT, &keep);
+    stack.reverse();
+    while let Some(node) = stack.pop() {
+        let depth = tree.depth(node);
+        for offset in 0..tree.frames(node).len() {
+            out.push(ShownFrame {
+                node,
+                offset,
+                depth: depth + offset,
+            });
         }
-        out
+        let mut kids = kept_children(tree, node, &keep);
+        kids.reverse();
+        stack.extend(kids);
     }
+    out
+}
 
-    fn sorted_children(&self, node: usize, keep: &[bool]) -> Vec<usize> {
-        let mut kids: Vec<usize> = self.children[node]
-            .iter()
-            .copied()
-            .filter(|&c| keep[c])
-            .collect();
-        kids.sort_by(|&l, &r| {
-            let d = |i: usize| self.b[i].wrapping_sub(self.a[i]).unsigned_abs();
-            d(r).cmp(&d(l))
-                .then_with(|| self.names[l].cmp(&self.names[r]))
-        });
-        kids
-    }
+fn kept_children(tree: &CallTree, node: NodeId, keep: &[bool]) -> Vec<NodeId> {
+    let mut kids: Vec<NodeId> = tree
+        .children(node)
+        .iter()
+        .copied()
+        .filter(|&c| keep[c as usize])
+        .collect();
+    let delta = |i: NodeId| {
+        tree.cum(i, TreeSide::B)
+            .wrapping_sub(tree.cum(i, TreeSide::A))
+            .unsigned_abs()
+    };
+    let name = |i: NodeId| tree.frame_name(tree.frames(i)[0]);
+    kids.sort_by(|&l, &r| delta(r).cmp(&delta(l)).then_with(|| name(l).cmp(name(r))));
+    kids
 }
 
 #[cfg(test)]
@@ -644,6 +678,14 @@ pub struct Peek {
     pub callees: Vec<PeekEdge>,
 }
 
+/// What peek keeps of one side's selection.
+struct PeekSide {
+    sample_index: usize,
+    sample_unit: String,
+    sample_type: String,
+    total: i64,
+}
+
 /// The callers and callees of the node printed as `name`, on whichever of A and B are given
 /// (a missing side counts as empty). Edges are sorted by |Δ|, then by B, then by name.
 pub fn peek(
@@ -659,17 +701,21 @@ pub fn peek(
         }
         (a, b) => (a.map(Cow::Borrowed), b.map(Cow::Borrowed)),
     };
-    let top_opts = full_graph(&opts.top);
+    let top_opts = opts.top.clone();
     let side = |p: &Option<Cow<Profile>>, sample_index: &str, err: fn(TopError) -> CompareError| {
         p.as_ref()
             .map(|p| -> Result<_, CompareError> {
                 let mut o = top_opts.clone();
                 o.sample_index = sample_index.to_string();
-                let an = top::analyze(p, &o).map_err(err)?;
-                let filters = Filters::compile(&o.filters, &mut Vec::new())
-                    .map_err(|e| err(TopError::Filter(e)))?;
-                let filtered = filters.apply(p, &mut Vec::new());
-                let n = crate::graph::Neighbors::of(&filtered, an.sample_index, &o.graph, name);
+                let sel = top::select(p, &o).map_err(err)?;
+                let info = &sel.info;
+                let n = graph::Neighbors::of(&sel.filtered, info.sample_index, &o.graph, name);
+                let an = PeekSide {
+                    sample_index: info.sample_index,
+                    sample_unit: info.sample_unit.clone(),
+                    sample_type: info.header.sample_type.clone(),
+                    total: info.total,
+                };
                 Ok((an, n))
             })
             .transpose()
@@ -683,9 +729,7 @@ pub fn peek(
     let b_side = side(&b, &b_index, CompareError::B)?;
     let any = a_side.as_ref().or(b_side.as_ref()).map(|(an, _)| an);
     let unit = any.map(|an| an.sample_unit.clone()).unwrap_or_default();
-    let sample_type = any
-        .map(|an| an.header.sample_type.clone())
-        .unwrap_or_default();
+    let sample_type = any.map(|an| an.sample_type.clone()).unwrap_or_default();
     let max_total = [&a_side, &b_side]
         .iter()
         .filter_map(|s| s.as_ref().map(|(an, _)| an.total))

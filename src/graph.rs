@@ -173,10 +173,10 @@ pub struct Graph {
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Dense id of a node in the untrimmed graph.
-type NodeId = u32;
+pub(crate) type NodeId = u32;
 
 /// The untrimmed graph's node table: which node each location line maps to.
-struct NodeTable {
+pub(crate) struct NodeTable {
     /// Identity of each node; `info` turns one into a `NodeInfo` when a report needs it.
     keys: Vec<NodeKey>,
     strings: Canon,
@@ -192,7 +192,7 @@ struct NodeTable {
 impl NodeTable {
     /// Maps every location line to its node. Identity is computed on integers (canonical
     /// string ids), and the `NodeInfo` strings are built once per node.
-    fn build(profile: &Profile, opts: &Options) -> NodeTable {
+    pub(crate) fn build(profile: &Profile, opts: &Options) -> NodeTable {
         let g = opts.granularity;
         let keeps_name = g != Granularity::Files;
         let keeps_file = g != Granularity::Functions;
@@ -283,13 +283,13 @@ impl NodeTable {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.keys.len()
     }
 
     /// The `NodeInfo` of a node, built on demand: most nodes of a large profile are trimmed
     /// and never need their strings.
-    fn info(&self, id: NodeId) -> NodeInfo {
+    pub(crate) fn info(&self, id: NodeId) -> NodeInfo {
         let k = &self.keys[id as usize];
         NodeInfo {
             name: self.strings.get(k.name).to_string(),
@@ -314,7 +314,7 @@ impl NodeTable {
     /// the leaf: locations outermost first and, in each, its lines from the physical function
     /// to the innermost inlined callee. `inlined` is true for the inlined callees.
     #[inline]
-    fn walk(&self, stack: &[crate::profile::LocIdx], mut f: impl FnMut(NodeId, bool)) {
+    pub(crate) fn walk(&self, stack: &[crate::profile::LocIdx], mut f: impl FnMut(NodeId, bool)) {
         for loc in stack.iter().rev() {
             let nodes = self.nodes_of(loc.0 as usize);
             for (i, &node) in nodes.iter().enumerate().rev() {
@@ -467,7 +467,10 @@ pub fn go_base(path: &str) -> &str {
 
 /// The samples whose chosen value is nonzero (pprof skips the others), with a per-sample stamp
 /// (never 0) for "seen in this sample" marks, and the value.
-fn weighted(profile: &Profile, value_index: usize) -> impl Iterator<Item = (usize, u32, i64)> + '_ {
+pub(crate) fn weighted(
+    profile: &Profile,
+    value_index: usize,
+) -> impl Iterator<Item = (usize, u32, i64)> + '_ {
     let samples = &profile.samples;
     (0..samples.len()).filter_map(move |s| {
         let w = samples.value(s, value_index);
@@ -657,62 +660,36 @@ impl Graph {
     }
 }
 
-/// The call tree of a profile: one node per distinct path from a root frame, with the weight
-/// of the samples that pass through it (`cum`) and that end at it (`flat`). Index 0 is a
-/// virtual root above all stacks.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallTree {
-    pub nodes: Vec<TreeNode>,
-}
-
-/// One path of a [`CallTree`]: its last frame and where it hangs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TreeNode {
-    /// Printable name of the last frame.
-    pub name: String,
-    /// Index of the parent path; the virtual root is its own parent.
-    pub parent: u32,
-    pub cum: i64,
-    pub flat: i64,
-}
-
-impl CallTree {
-    /// Builds the call tree of sample value `value_index` with the frames of `opts`'s
-    /// granularity (inlined frames included unless `opts.noinlines`).
-    pub fn build(profile: &Profile, value_index: usize, opts: &Options) -> CallTree {
-        let table = NodeTable::build(profile, opts);
-        // Printable names of the frames the tree uses, made once each.
-        let mut names: Vec<Option<String>> = vec![None; table.len()];
-        let mut nodes = vec![TreeNode {
-            name: String::new(),
-            parent: 0,
-            cum: 0,
-            flat: 0,
-        }];
-        let mut children: FxMap<(u32, NodeId), u32> = FxMap::default();
-        for (s, _, w) in weighted(profile, value_index) {
-            nodes[0].cum = nodes[0].cum.wrapping_add(w);
-            let mut at = 0u32;
-            table.walk(profile.samples.stack(s), |frame, _| {
-                at = *children.entry((at, frame)).or_insert_with(|| {
-                    let name = names[frame as usize]
-                        .get_or_insert_with(|| table.info(frame).printable_name());
-                    nodes.push(TreeNode {
-                        name: name.clone(),
-                        parent: at,
-                        cum: 0,
-                        flat: 0,
-                    });
-                    (nodes.len() - 1) as u32
-                });
-                let node = &mut nodes[at as usize];
-                node.cum = node.cum.wrapping_add(w);
-            });
-            let leaf = &mut nodes[at as usize];
-            leaf.flat = leaf.flat.wrapping_add(w);
+/// Flat and cum of every node with any weight, by printable name (nodes sharing a name, possible
+/// at `files` granularity, are added up), in no particular order: what a comparison lines up.
+/// No trimming, sorting or inline labels, and no `NodeInfo` kept.
+pub fn weights_by_name(
+    profile: &Profile,
+    value_index: usize,
+    opts: &Options,
+) -> Vec<(String, i64, i64)> {
+    let table = NodeTable::build(profile, opts);
+    let weights = accumulate(profile, &table, value_index);
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<(String, i64, i64)> = Vec::new();
+    for i in 0..table.len() {
+        let (flat, cum) = (weights.flat[i], weights.cum[i]);
+        if flat == 0 && cum == 0 {
+            continue;
         }
-        CallTree { nodes }
+        let name = table.info(i as NodeId).printable_name();
+        match index.get(&name) {
+            Some(&k) => {
+                out[k].1 = out[k].1.wrapping_add(flat);
+                out[k].2 = out[k].2.wrapping_add(cum);
+            }
+            None => {
+                index.insert(name.clone(), out.len());
+                out.push((name, flat, cum));
+            }
+        }
     }
+    out
 }
 
 /// One function's neighbourhood, pprof's `peek` without the text: its own flat and cum, and

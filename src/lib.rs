@@ -6,6 +6,7 @@
 //! → [`filter`] → [`graph`] → [`top::TopTable`] → [`report`] (text today).
 //! Everything after decode is pure and deterministic; only decode validates input.
 
+pub mod calltree;
 pub mod compare;
 pub mod decode;
 pub mod encode;

@@ -182,6 +182,16 @@ impl SampleTable {
     pub fn value(&self, i: usize, index: usize) -> i64 {
         self.values[i * self.n_values + index]
     }
+
+    /// The same samples without their labels (`profdiff html --strip-labels`: label values
+    /// can hold user data).
+    pub fn without_labels(&self) -> SampleTable {
+        SampleTable {
+            label_ends: vec![0; self.label_ends.len()],
+            labels: Vec::new(),
+            ..self.clone()
+        }
+    }
 }
 
 fn range(ends: &[u32], i: usize) -> Range<usize> {

@@ -5,6 +5,8 @@
 //! The result, `TopTable`, holds raw numbers and pprof-formatted strings side by side; the text
 //! report and the JSON for the page are both renderings of it.
 
+use std::borrow::Cow;
+
 use crate::filter::{Expressions, FilterError, Filters};
 use crate::graph::{self, Graph, InlineLabel};
 use crate::merge::{self, MergeError};
@@ -189,23 +191,61 @@ pub struct Analysis {
     pub warnings: Vec<String>,
 }
 
-/// Chooses the sample value, takes the total, filters and builds the graph of a prepared
-/// profile.
-pub fn analyze(profile: &Profile, opts: &Options) -> Result<Analysis, TopError> {
+/// What a report says of one side besides its rows: the header, the chosen sample value, the
+/// total and the filters' warnings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideInfo {
+    pub header: Header,
+    /// The chosen sample type's position and unit.
+    pub sample_index: usize,
+    pub sample_unit: String,
+    /// Σ|value| before filtering, as pprof's report total.
+    pub total: i64,
+    pub warnings: Vec<String>,
+}
+
+/// One profile with its sample value chosen, its total taken and its filters applied: what
+/// every report starts from, before any aggregation.
+#[derive(Debug, Clone)]
+pub struct Selection<'p> {
+    pub info: SideInfo,
+    /// The profile after the filters (borrowed when no filter is set).
+    pub filtered: Cow<'p, Profile>,
+}
+
+/// Chooses the sample value, takes the total and filters a prepared profile.
+pub fn select<'p>(profile: &'p Profile, opts: &Options) -> Result<Selection<'p>, TopError> {
     let index = sample_index_by_name(profile, &opts.sample_index)?;
     let sample_type = &profile.sample_types[index];
     let total = report_total(profile, index);
     let mut warnings = Vec::new();
     let filters = Filters::compile(&opts.filters, &mut warnings)?;
     let filtered = filters.apply(profile, &mut warnings);
-    let graph = Graph::build(&filtered, index, &opts.graph);
+    Ok(Selection {
+        info: SideInfo {
+            header: header(profile, &sample_type.ty),
+            sample_index: index,
+            sample_unit: sample_type.unit.clone(),
+            total,
+            warnings,
+        },
+        filtered,
+    })
+}
+
+/// Chooses the sample value, takes the total, filters and builds the graph of a prepared
+/// profile.
+pub fn analyze(profile: &Profile, opts: &Options) -> Result<Analysis, TopError> {
+    let sel = select(profile, opts)?;
+    let graph = Graph::build(&sel.filtered, sel.info.sample_index, &opts.graph);
+    let info = sel.info;
     Ok(Analysis {
-        header: header(profile, &sample_type.ty),
-        sample_index: index,
-        sample_unit: sample_type.unit.clone(),
-        total,
+        header: info.header,
+        sample_index: info.sample_index,
+        sample_unit: info.sample_unit,
+        total: info.total,
         graph,
-        warnings,
+        warnings: info.warnings,
     })
 }
 

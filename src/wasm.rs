@@ -263,6 +263,12 @@ impl Session {
             .map_err(into_js_error)?;
         to_js(&report)
     }
+
+    /// The size of the WebAssembly memory in bytes (it only grows), for `make bench`.
+    #[wasm_bindgen(js_name = memoryBytes)]
+    pub fn memory_bytes(&self) -> f64 {
+        (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
 }
 
 impl Default for Session {

@@ -3,7 +3,9 @@
 //! one method per export; it keeps decoded profiles so that changing an option never decodes
 //! again.
 
-use crate::compare::{self, CompareError};
+use std::sync::Arc;
+
+use crate::compare::{self, CompareError, JointTree};
 use crate::decode::{self, Limits, Stage};
 use crate::error::DecodeError;
 use crate::options::{OptionsError, ViewOptions};
@@ -13,7 +15,7 @@ use crate::report::json::{
 };
 use crate::report::{self, Format};
 use crate::summary::Summary;
-use crate::top::{self, PrepareError, TopError};
+use crate::top::{self, PrepareError, TopError, TopTable};
 
 /// Which slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,12 +122,69 @@ fn parse_format(name: &str) -> Result<Format, WorkspaceError> {
 /// A's and B's prepared profiles, then their file names.
 type Both<'w> = (&'w Profile, &'w Profile, Vec<String>, Vec<String>);
 
+/// How many reports of each kind the memo keeps.
+const MEMO_ENTRIES: usize = 8;
+
+/// Reports already made from the current slots, by the options they were made with, and the
+/// last joint call tree with its key: going back to a view, or changing only how many paths to
+/// rank, aggregates nothing again. Emptied whenever a slot changes.
+#[derive(Debug, Clone, Default)]
+struct Memo {
+    tops: Vec<((SlotId, ViewOptions), TopReport)>,
+    compares: Vec<(ViewOptions, DiffReport)>,
+    tree: Option<(TreeKey, Arc<JointTree>)>,
+}
+
+/// What a joint call tree depends on: the names, the sample value, granularity, inlines and
+/// filters, and normalizing.
+#[derive(Debug, Clone, PartialEq)]
+struct TreeKey {
+    raw_names: bool,
+    normalize: bool,
+    top: top::Options,
+}
+
+impl TreeKey {
+    fn new(raw_names: bool, normalize: bool, top: &top::Options) -> TreeKey {
+        let mut top = top.clone();
+        // Trimming and order are applied to reports, never to the tree.
+        let defaults = crate::graph::Options::default();
+        top.graph.cum_sort = defaults.cum_sort;
+        top.graph.node_fraction = defaults.node_fraction;
+        top.graph.edge_fraction = defaults.edge_fraction;
+        top.graph.node_count = defaults.node_count;
+        TreeKey {
+            raw_names,
+            normalize,
+            top,
+        }
+    }
+}
+
+/// The value remembered for `key`, or the one `make` makes, remembered.
+fn remember<K: PartialEq, V: Clone, E>(
+    list: &mut Vec<(K, V)>,
+    key: K,
+    make: impl FnOnce() -> Result<V, E>,
+) -> Result<V, E> {
+    if let Some((_, v)) = list.iter().find(|(k, _)| *k == key) {
+        return Ok(v.clone());
+    }
+    let v = make()?;
+    if list.len() >= MEMO_ENTRIES {
+        list.remove(0);
+    }
+    list.push((key, v.clone()));
+    Ok(v)
+}
+
 /// Two slots and the reports over them.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
     a: Option<Slot>,
     b: Option<Slot>,
     limits: Limits,
+    memo: Memo,
 }
 
 impl Workspace {
@@ -134,6 +193,7 @@ impl Workspace {
             a: None,
             b: None,
             limits,
+            memo: Memo::default(),
         }
     }
 
@@ -164,6 +224,7 @@ impl Workspace {
         let mut slot = self.decode_slot(files, progress)?;
         let summary = slot.summary(id)?;
         *self.slot_mut(id) = Some(slot);
+        self.memo = Memo::default();
         Ok(summary)
     }
 
@@ -228,15 +289,18 @@ impl Workspace {
         let (a, b) = (one.summary(SlotId::A)?, two.summary(SlotId::B)?);
         self.a = Some(one);
         self.b = Some(two);
+        self.memo = Memo::default();
         Ok((a, b))
     }
 
     pub fn clear(&mut self, id: SlotId) {
         *self.slot_mut(id) = None;
+        self.memo = Memo::default();
     }
 
     pub fn swap(&mut self) {
         std::mem::swap(&mut self.a, &mut self.b);
+        self.memo = Memo::default();
     }
 
     /// The summary of a slot, or None when it is empty.
@@ -249,26 +313,77 @@ impl Workspace {
 
     /// The `top` report of one slot.
     pub fn top(&mut self, id: SlotId, opts: &ViewOptions) -> Result<TopReport, WorkspaceError> {
+        let mut tops = std::mem::take(&mut self.memo.tops);
+        let report = remember(&mut tops, (id, opts.clone()), || {
+            let table = self.top_table(id, opts)?;
+            Ok(TopReport::new(&table))
+        });
+        self.memo.tops = tops;
+        report
+    }
+
+    fn top_table(&mut self, id: SlotId, opts: &ViewOptions) -> Result<TopTable, WorkspaceError> {
         let top_opts = opts.top().map_err(WorkspaceError::Options)?;
         let profile = self.loaded(id)?.prepared(opts.raw_names)?;
-        let table = top::top(profile, &top_opts).map_err(WorkspaceError::Top)?;
-        Ok(TopReport::new(&table))
+        top::top(profile, &top_opts).map_err(WorkspaceError::Top)
     }
 
     /// The comparison of A and B.
     pub fn compare(&mut self, opts: &ViewOptions) -> Result<DiffReport, WorkspaceError> {
-        let cmp_opts = opts.compare().map_err(WorkspaceError::Options)?;
-        let (a, b, a_files, b_files) = self.both(opts.raw_names)?;
-        let c = compare::compare(a, b, &cmp_opts).map_err(WorkspaceError::Compare)?;
-        Ok(DiffReport::new(&c, &a_files, &b_files))
+        let mut compares = std::mem::take(&mut self.memo.compares);
+        let report = remember(&mut compares, opts.clone(), || {
+            let cmp_opts = opts.compare().map_err(WorkspaceError::Options)?;
+            let (a, b, a_files, b_files) = self.both(opts.raw_names)?;
+            let c = compare::compare(a, b, &cmp_opts).map_err(WorkspaceError::Compare)?;
+            Ok(DiffReport::new(&c, &a_files, &b_files))
+        });
+        self.memo.compares = compares;
+        report
     }
 
     /// Growth paths from A to B.
     pub fn paths(&mut self, opts: &ViewOptions) -> Result<PathsReport, WorkspaceError> {
-        let path_opts = opts.paths().map_err(WorkspaceError::Options)?;
-        let (a, b, a_files, b_files) = self.both(opts.raw_names)?;
-        let p = compare::paths(a, b, &path_opts).map_err(WorkspaceError::Compare)?;
+        let p = self.paths_of(opts)?;
+        let (a_files, b_files) = self.files()?;
         Ok(PathsReport::new(&p, &a_files, &b_files))
+    }
+
+    fn paths_of(&mut self, opts: &ViewOptions) -> Result<compare::Paths, WorkspaceError> {
+        let path_opts = opts.paths().map_err(WorkspaceError::Options)?;
+        let tree_opts = compare::paths_tree_options(&path_opts);
+        let joint = self.joint_tree(opts.raw_names, opts.normalize, &tree_opts)?;
+        Ok(compare::paths_of(&joint, &path_opts))
+    }
+
+    /// The joint call tree of A and B for these options, kept until the options or the slots
+    /// change.
+    pub fn joint_tree(
+        &mut self,
+        raw_names: bool,
+        normalize: bool,
+        opts: &top::Options,
+    ) -> Result<Arc<JointTree>, WorkspaceError> {
+        let key = TreeKey::new(raw_names, normalize, opts);
+        if let Some((k, tree)) = &self.memo.tree
+            && *k == key
+        {
+            return Ok(Arc::clone(tree));
+        }
+        // The old tree goes first: two large trees need not coexist.
+        self.memo.tree = None;
+        let (a, b, _, _) = self.both(raw_names)?;
+        let tree = compare::joint_tree(a, b, opts, normalize).map_err(WorkspaceError::Compare)?;
+        let tree = Arc::new(tree);
+        self.memo.tree = Some((key, Arc::clone(&tree)));
+        Ok(tree)
+    }
+
+    fn files(&self) -> Result<(Vec<String>, Vec<String>), WorkspaceError> {
+        match (&self.a, &self.b) {
+            (Some(a), Some(b)) => Ok((a.files.clone(), b.files.clone())),
+            (None, _) => Err(WorkspaceError::Empty("A")),
+            (_, None) => Err(WorkspaceError::Empty("B")),
+        }
     }
 
     /// A function's callers and callees on whichever slots are loaded.
@@ -327,9 +442,7 @@ impl Workspace {
         format: &str,
     ) -> Result<String, WorkspaceError> {
         let format = parse_format(format)?;
-        let top_opts = opts.top().map_err(WorkspaceError::Options)?;
-        let profile = self.loaded(id)?.prepared(opts.raw_names)?;
-        let table = top::top(profile, &top_opts).map_err(WorkspaceError::Top)?;
+        let table = self.top_table(id, opts)?;
         Ok(report::top(&table, format))
     }
 
@@ -353,9 +466,8 @@ impl Workspace {
         format: &str,
     ) -> Result<String, WorkspaceError> {
         let format = parse_format(format)?;
-        let path_opts = opts.paths().map_err(WorkspaceError::Options)?;
-        let (a, b, a_files, b_files) = self.both(opts.raw_names)?;
-        let p = compare::paths(a, b, &path_opts).map_err(WorkspaceError::Compare)?;
+        let p = self.paths_of(opts)?;
+        let (a_files, b_files) = self.files()?;
         Ok(report::paths(&p, &a_files, &b_files, format))
     }
 

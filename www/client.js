@@ -18,18 +18,33 @@ export function workerError(error) {
   return e;
 }
 
+/** Error names after which the worker's WebAssembly instance cannot be trusted: a trap (a
+ *  panic, or memory that could not grow) leaves it half-way through a call. */
+const FATAL_ERRORS = new Set(['RuntimeError', 'InternalError']);
+
 export class WorkerClient {
-  constructor() {
+  /** `onDeath(error)` runs once if the worker dies: an uncaught error, a failed start, or a
+   *  WebAssembly trap inside a call. Every pending call is rejected first. */
+  constructor({ onDeath = null } = {}) {
     this.nextId = 1;
     this.pending = new Map();
+    this.onDeath = onDeath;
     this.worker = createWorker();
     this.worker.onmessage = (event) => this.onMessage(event.data);
     this.dead = null;
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.dead = { name: 'WorkerError', message: event.message || 'the worker failed to start' };
-      this.failAll(this.dead);
+      this.die({ name: 'WorkerError', message: event.message || 'the worker failed to start' });
     };
+  }
+
+  /** Ends the worker: pending calls fail with `error`, later ones at once. */
+  die(error) {
+    if (this.dead) return;
+    this.dead = error;
+    this.worker.terminate();
+    this.failAll(error);
+    if (this.onDeath) this.onDeath(error);
   }
 
   /** Calls `method` in the worker. `transfer` lists ArrayBuffers to move, `onProgress` gets
@@ -51,8 +66,12 @@ export class WorkerClient {
       return;
     }
     this.pending.delete(msg.id);
-    if (msg.ok) entry.resolve(msg.result);
-    else entry.reject(workerError(msg.error));
+    if (msg.ok) {
+      entry.resolve(msg.result);
+    } else {
+      entry.reject(workerError(msg.error));
+      if (msg.error && FATAL_ERRORS.has(msg.error.name)) this.die(msg.error);
+    }
   }
 
   failAll(error) {

@@ -4,10 +4,12 @@
 // filters, callers/callees panel, exports, keyboard, theme and URL fragment have their own
 // modules, each given `page` (below) to read the state and call back.
 import { h, clear, $, $$ } from './dom.js';
-import { WorkerClient, toPlainError } from './client.js';
+import { toPlainError } from './client.js';
+import { newClient } from './recovery.js';
 import { FILTERS } from './hash.js';
 import { hideProgress, showProgress } from './progress.js';
-import { SLOTS, loadExample, renderSlot, wireSlots } from './slots.js';
+import { SLOTS, loadEmbedded, loadExample, renderSlot, wireSlots } from './slots.js';
+import { readEmbedded, showEmbedded } from './embedded.js';
 import { installDragDrop } from './dragdrop.js';
 import { currentOptions, renderControlGroups, renderHeapNote, renderSampleTypes, wireControls } from './controls.js';
 import { focusPathsOn, renderChips, renderTagSuggestions, setFilter, wireFilters } from './filters.js';
@@ -35,6 +37,9 @@ const state = {
   search: '', // quick search (display only)
   peek: { open: false, name: null, history: [], report: null, error: null },
   example: false, // the slots hold the bundled example
+  // What each slot was loaded from, kept to reload a restarted worker (recovery.js):
+  // { files: File[] } | { example: 'a' | 'b' } | { embedded: [{ name, bytes }] } | null
+  sources: { a: null, b: null },
 };
 
 let busy = 0; // worker operations in flight
@@ -317,7 +322,7 @@ function renderChrome() {
 
 function init() {
   installTheme();
-  page.client = new WorkerClient();
+  page.client = newClient(page);
   buildTabs();
   wireSlots(page);
   installDragDrop(page);
@@ -327,12 +332,19 @@ function init() {
   installKeyboard(page);
   installHashChange(page, loadExample);
 
-  const params = readHash(location.hash);
+  // A page written by `profdiff web` / `profdiff html` opens on its embedded profiles and preset,
+  // unless the fragment already holds a state (a reload keeps what was changed since).
+  const embedded = readEmbedded();
+  const fragment = location.hash.replace(/^#/, '');
+  const params = readHash(embedded && !fragment ? embedded.fragment : fragment);
   applyHash(page, params);
   renderChrome();
   renderView();
   document.body.dataset.state = 'ready';
-  if ('example' in params) loadExample(page);
+  if (embedded) {
+    showEmbedded(embedded);
+    loadEmbedded(page, embedded.slots);
+  } else if ('example' in params) loadExample(page);
 }
 
 init();

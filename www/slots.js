@@ -60,6 +60,7 @@ export function loadInto(page, slot, files) {
         onProgress: loadProgress(names),
       });
       setSlot(state, slot, summary);
+      state.sources[slot] = { files };
       state.errors[slot] = null;
       state.example = false;
     } catch (e) {
@@ -94,6 +95,10 @@ export function loadPair(page, files, errorSlot = 'a') {
       });
       setSlot(state, 'a', pair.a);
       setSlot(state, 'b', pair.b);
+      // The worker put the earlier profile in A; the summaries name the files.
+      const first = (pair.a.files || [])[0] === names[0] ? 0 : 1;
+      state.sources.a = { files: [files[first]] };
+      state.sources.b = { files: [files[1 - first]] };
       state.errors.a = null;
       state.errors.b = null;
       state.example = false;
@@ -115,10 +120,40 @@ export function loadExample(page) {
     const pair = await page.client.call('loadExample', [], { onProgress: loadProgress([], { pair: true }) });
     setSlot(state, 'a', pair.a);
     setSlot(state, 'b', pair.b);
+    state.sources = { a: { example: 'a' }, b: { example: 'b' } };
     state.errors.a = null;
     state.errors.b = null;
     state.example = true;
     state.view = 'compare';
+    page.applyPending();
+    await page.refreshAll();
+  }));
+}
+
+/** Profiles embedded in the page (embedded.js): `bySlot` = { a: [{name, bytes}], b: [...] }, each
+ *  slot as given, then the preset view (waiting in page.pending, as a link's fragment does). */
+export function loadEmbedded(page, bySlot) {
+  const { state } = page;
+  return page.run(() => withLoading(page, SLOTS, async () => {
+    for (const slot of SLOTS) {
+      const files = bySlot[slot] || [];
+      if (files.length === 0) continue;
+      const names = files.map((f) => f.name);
+      // Copies move to the worker; the page keeps the bytes to reload a restarted worker.
+      const buffers = files.map((f) => f.bytes.slice());
+      try {
+        const summary = await page.client.call('load', [slot, names, buffers], {
+          transfer: buffers.map((b) => b.buffer),
+          onProgress: loadProgress(names),
+        });
+        setSlot(state, slot, summary);
+        state.sources[slot] = { embedded: files };
+        state.errors[slot] = null;
+      } catch (e) {
+        state.errors[slot] = toPlainError(e);
+      }
+    }
+    page.chooseView(false);
     page.applyPending();
     await page.refreshAll();
   }));
@@ -129,6 +164,7 @@ function clearSlot(page, slot) {
   return page.run(async () => {
     await page.client.call('clear', [slot]);
     setSlot(state, slot, null);
+    state.sources[slot] = null;
     state.errors[slot] = null;
     state.example = false;
     page.chooseView(Boolean(state.slots.a && state.slots.b));
@@ -145,6 +181,7 @@ export function swapSlots(page) {
     state.slots.a = pair.a || null;
     state.slots.b = pair.b || null;
     state.labels = { a: state.labels.b, b: state.labels.a };
+    state.sources = { a: state.sources.b, b: state.sources.a };
     state.errors = { a: null, b: null };
     state.example = false;
     if (state.view === 'top-a') state.view = 'top-b';
@@ -216,4 +253,44 @@ export function wireSlots(page) {
   $('#load-example').addEventListener('click', () => loadExample(page));
   $('#load-example-empty').addEventListener('click', () => loadExample(page));
   $('#swap').addEventListener('click', () => swapSlots(page));
+}
+
+/** Loads every slot again from its kept source into a new worker; returns the slots reloaded.
+ *  Labels stay as the user left them. */
+export async function reloadSources(page) {
+  const { state } = page;
+  const sources = { ...state.sources };
+  const reloaded = [];
+  if (SLOTS.some((slot) => sources[slot] && sources[slot].example)) {
+    const pair = await page.client.call('loadExample', []);
+    const given = { a: pair.a, b: pair.b };
+    // After a swap, A holds the example's B.
+    if (sources.a && sources.a.example === 'b') {
+      await page.client.call('swap');
+      [given.a, given.b] = [given.b, given.a];
+    }
+    for (const slot of SLOTS) {
+      if (sources[slot] && sources[slot].example) {
+        setSlot(state, slot, given[slot], { relabel: false });
+        reloaded.push(slot);
+      } else {
+        await page.client.call('clear', [slot]);
+      }
+    }
+  }
+  for (const slot of SLOTS) {
+    const source = sources[slot];
+    if (!source || source.example) continue;
+    const kept = source.files || source.embedded;
+    const names = kept.map((f) => f.name);
+    const buffers = source.files ? await readFiles(source.files) : kept.map((f) => f.bytes.slice());
+    const summary = await page.client.call('load', [slot, names, buffers], {
+      transfer: buffers.map((b) => b.buffer),
+      onProgress: loadProgress(names),
+    });
+    setSlot(state, slot, summary, { relabel: false });
+    reloaded.push(slot);
+  }
+  for (const slot of SLOTS) if (!sources[slot]) setSlot(state, slot, null, { relabel: false });
+  return reloaded;
 }

@@ -122,6 +122,9 @@
     }
   }
 
+  // For `make bench` (bench/page.mjs reads it through the browser's worker handle).
+  self.profdiffMemoryBytes = async () => (await session()).memoryBytes();
+
   self.onmessage = async (event) => {
     const { id, method, args } = event.data || {};
     try {

@@ -1,10 +1,13 @@
 // Command gateway is the bundled example for profdiff: one small Go "gateway"
 // that can run as instance A (healthy) or instance B (scrapers stall
 // mid-response on /metrics). Everything runs in-process over loopback TCP and
-// the program ends by writing a heap profile (gzipped pprof proto).
+// the program ends by writing a heap profile (gzipped pprof proto), or keeps
+// the scenario alive and serves net/http/pprof on a loopback address, so that
+// two instances can be compared live (`profdiff diff URL URL`).
 //
 //	gateway -mode=a -out=gateway-a.pb.gz
 //	gateway -mode=b -out=gateway-b.pb.gz
+//	gateway -mode=a -serve=127.0.0.1:6061 -serve-for=2m
 package main
 
 import (
@@ -28,22 +31,24 @@ func main() {
 	clients := flag.Int("clients", 200, "long-lived API client connections")
 	scrapers := flag.Int("scrapers", 8, "healthy /metrics scrapers (read fully, close)")
 	stalled := flag.Int("stalled", 40, "scrapers that stall mid-response (mode b only)")
+	serve := flag.String("serve", "", "after the scenario, serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6061)")
+	serveFor := flag.Duration("serve-for", 2*time.Minute, "how long -serve serves before the program exits")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("gateway: ")
-	if *out == "" || (*mode != "a" && *mode != "b") {
+	if (*out == "" && *serve == "") || (*mode != "a" && *mode != "b") {
 		flag.Usage()
 		os.Exit(2)
 	}
 	if *mode == "a" {
 		*stalled = 0
 	}
-	if err := run(*out, *clients, *scrapers, *stalled); err != nil {
+	if err := run(*out, *serve, *serveFor, *clients, *scrapers, *stalled); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(out string, nClients, nScrapers, nStalled int) error {
+func run(out, serve string, serveFor time.Duration, nClients, nScrapers, nStalled int) error {
 	start := time.Now()
 	gw, err := startGateway()
 	if err != nil {
@@ -84,6 +89,10 @@ func run(out string, nClients, nScrapers, nStalled int) error {
 	// the snapshot is not full of half-finished requests, then snapshot.
 	pool.pause()
 	runtime.GC()
+	if serve != "" {
+		// The scenario stays as it is (connections open, scrapes stalled) while served.
+		return serveProfiles(serve, serveFor)
+	}
 	f, err := os.Create(out)
 	if err != nil {
 		return err

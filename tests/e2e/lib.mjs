@@ -89,6 +89,11 @@ export function pageUrl(mode, server) {
  * Returns { page, context, requests, errors }.
  */
 export async function openPage(browser, mode, server) {
+  return openUrl(browser, pageUrl(mode, server));
+}
+
+/** openPage for any address (a page written by `profdiff html`, say). */
+export async function openUrl(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
   const requests = [];
   const errors = [];
@@ -100,7 +105,7 @@ export async function openPage(browser, mode, server) {
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
-  await page.goto(pageUrl(mode, server));
+  await page.goto(url);
   await waitReady(page);
   return { page, context, requests, errors };
 }

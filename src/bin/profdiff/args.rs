@@ -38,6 +38,12 @@ pub enum Command {
     Info(InfoArgs),
     /// Compare the runtime.MemStats of two Go heap profiles saved at debug=1, field by field.
     Memstats(MemStatsArgs),
+    /// Open the page with the profiles loaded and the view and flags set: one self-contained
+    /// HTML file, written to the temp dir and opened with the system's opener.
+    Web(Box<WebArgs>),
+    /// Write the page with the profiles embedded to a file (-o): an interactive comparison to
+    /// attach to an issue or mail.
+    Html(Box<HtmlArgs>),
 }
 
 #[derive(Args, Debug)]
@@ -51,6 +57,71 @@ pub struct MemStatsArgs {
     pub format: Format,
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// What `profdiff web` and `profdiff html` put in the page.
+#[derive(Args, Debug)]
+pub struct PageArgs {
+    #[command(flatten)]
+    pub sides: SidesArgs,
+    /// The view the page opens on: top-a, top-b, compare or paths (default: compare for two
+    /// profiles, top-a for one).
+    #[arg(long, value_parser = parse_view)]
+    pub view: Option<String>,
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// How many call paths the paths view ranks (5, 10, 20, 50 or 100).
+    #[arg(long = "top", default_value_t = 10)]
+    pub top_n: usize,
+    /// Remove sample labels (keys and values) before embedding the profiles.
+    #[arg(long = "strip-labels")]
+    pub strip_labels: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct WebArgs {
+    #[command(flatten)]
+    pub page: PageArgs,
+    /// Print the page's path on stdout instead of opening it.
+    #[arg(long = "no-browser")]
+    pub no_browser: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct HtmlArgs {
+    #[command(flatten)]
+    pub page: PageArgs,
+    /// The HTML file to write.
+    #[arg(short = 'o', long = "output", required = true)]
+    pub output: PathBuf,
+}
+
+/// `--web` on a report command: open the page on the same profiles and flags instead of
+/// printing. Flatten it into any command that takes profiles.
+#[derive(Args, Debug, Clone)]
+pub struct WebFlag {
+    /// Open the page with these profiles and flags instead of printing (see `profdiff web`).
+    #[arg(long)]
+    pub web: bool,
+    /// With --web: print the page's path instead of opening it.
+    #[arg(long = "no-browser", requires = "web")]
+    pub no_browser: bool,
+    /// With --web: remove sample labels before embedding the profiles.
+    #[arg(long = "strip-labels", requires = "web")]
+    pub strip_labels: bool,
+}
+
+fn parse_view(s: &str) -> Result<String, String> {
+    if crate::page::VIEWS.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "unknown view {s:?}: use {}",
+            crate::page::VIEWS.join(", ")
+        ))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -72,7 +143,8 @@ pub struct PeekArgs {
 /// The two sides of a comparison.
 #[derive(Args, Debug)]
 pub struct SidesArgs {
-    /// A then B, when neither -a nor -b is given.
+    /// A then B, when neither -a nor -b is given: files, or URLs (http://, https://,
+    /// https+insecure://, or pprof's host:port[/path]).
     pub files: Vec<PathBuf>,
     /// A baseline profile; repeat to merge several.
     #[arg(short = 'a', long = "a")]
@@ -103,6 +175,8 @@ pub struct DiffArgs {
     #[arg(long = "fail-if")]
     pub fail_if: Option<String>,
     #[command(flatten)]
+    pub web: WebFlag,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
@@ -119,12 +193,14 @@ pub struct PathsArgs {
     #[arg(long, default_value = "text", value_parser = parse_format)]
     pub format: Format,
     #[command(flatten)]
+    pub web: WebFlag,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct TopArgs {
-    /// Profile files (gzip-compressed or raw protobuf); several files are merged.
+    /// Profile files (gzip-compressed or raw protobuf) or URLs; several are merged.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Subtract this base profile and show percentages of its total (pprof's -diff_base);
@@ -146,6 +222,8 @@ pub struct TopArgs {
     pub format: Format,
     #[command(flatten)]
     pub table: TableArgs,
+    #[command(flatten)]
+    pub web: WebFlag,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -213,9 +291,16 @@ pub struct TableArgs {
     pub tagignore: String,
 }
 
-/// Flags about reading input: limits that keep hostile files cheap.
+/// Flags about reading input: limits that keep hostile files cheap, and how URLs are fetched.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
+    /// Profile for this many seconds: sets `seconds=N` on every URL source, as pprof does.
+    #[arg(long, allow_negative_numbers = true)]
+    pub seconds: Option<i64>,
+    /// Give up on a URL after this many seconds (+5), as pprof (default: 1.5 × seconds, else
+    /// 60).
+    #[arg(long, allow_negative_numbers = true)]
+    pub timeout: Option<i64>,
     /// Largest accepted decompressed profile size (e.g. 512MiB, 2GiB, or bytes).
     #[arg(long = "max-size", default_value = "1GiB", value_parser = parse_size)]
     pub max_size: u64,
@@ -243,21 +328,13 @@ pub struct InputArgs {
     pub pprof_text: bool,
 }
 
-/// How input files are read: the limits, and how Go's debug=1 texts are named.
-pub struct Reading {
-    pub limits: profdiff::Limits,
-    pub go_text: profdiff::GoText,
-}
-
-impl From<&InputArgs> for Reading {
-    fn from(a: &InputArgs) -> Reading {
-        Reading {
-            limits: profdiff::Limits::from(a),
-            go_text: if a.pprof_text {
-                profdiff::GoText::Pprof
-            } else {
-                profdiff::GoText::Names
-            },
+impl InputArgs {
+    /// How Go's debug=1 texts are read.
+    pub fn go_text(&self) -> profdiff::GoText {
+        if self.pprof_text {
+            profdiff::GoText::Pprof
+        } else {
+            profdiff::GoText::Names
         }
     }
 }

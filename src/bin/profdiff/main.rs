@@ -1,8 +1,13 @@
-//! The `profdiff` command: reads files, calls the library, prints. Errors are one line,
-//! `profdiff: FILE: problem`, with exit status 1; a closed pipe (`profdiff top … | head`) is
-//! not an error.
+//! The `profdiff` command: reads files and URLs, calls the library, prints (or opens the
+//! page). Errors are one line, `profdiff: SOURCE: problem`, with exit status 1; a closed pipe
+//! (`profdiff top … | head`) is not an error.
 
 mod args;
+mod fetch;
+mod inputs;
+mod page;
+mod source;
+mod web;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -11,9 +16,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{
-    Cli, Command, DiffArgs, InfoArgs, MemStatsArgs, PathsArgs, PeekArgs, Reading, SidesArgs,
+    Cli, Command, DiffArgs, InfoArgs, InputArgs, MemStatsArgs, PathsArgs, PeekArgs, SidesArgs,
     TopArgs,
 };
+use inputs::{Loaded, ReadOptions, io_reason};
 use profdiff::{Profile, compare, gate, memstats, report, summary, top};
 
 fn main() -> ExitCode {
@@ -55,23 +61,56 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Peek(a) => run_peek(a),
         Command::Info(a) => run_info(a),
         Command::Memstats(a) => run_memstats(a),
+        Command::Web(a) => web::run_web(a),
+        Command::Html(a) => web::run_html(a),
     }
 }
 
 fn run_top(a: &TopArgs) -> Result<(), Failure> {
-    let input = Reading::from(&a.input);
-    let profiles = a
-        .files
-        .iter()
-        .map(|f| load(f, &input))
-        .collect::<Result<Vec<_>, _>>()?;
-    let base = base_of(a, &input)?;
+    if a.web.web {
+        return web::run_top(a);
+    }
+    let (profiles, base) = load_top(a)?;
+    let base = base_of(a, base)?;
     let prepared = top::prepare_with_base(profiles, base, a.table.raw_names)
         .map_err(|e| Failure::Message(e.to_string()))?;
     let table = top::top(&prepared, &top::Options::from(&a.table))
         .map_err(|e| Failure::Message(e.to_string()))?;
     print_warnings(&table.warnings);
     write_stdout(&report::top(&table, a.format))
+}
+
+/// The sources and the base profiles of `top`, fetched and decoded together.
+fn load_top(a: &TopArgs) -> Result<(Vec<Profile>, Vec<Profile>), Failure> {
+    let base = if a.diff_base.is_empty() {
+        &a.base
+    } else {
+        &a.diff_base
+    };
+    let all: Vec<&Path> = a.files.iter().chain(base).map(PathBuf::as_path).collect();
+    let mut loaded = load_all(&all, &a.input)?;
+    let base = loaded.split_off(a.files.len());
+    Ok((profiles_of(loaded), profiles_of(base)))
+}
+
+fn profiles_of(loaded: Vec<Loaded>) -> Vec<Profile> {
+    loaded.into_iter().map(|l| l.profile).collect()
+}
+
+/// Reads, fetches and decodes `sources` (see inputs.rs).
+fn load_all(sources: &[&Path], input: &InputArgs) -> Result<Vec<Loaded>, Failure> {
+    inputs::load_all(sources, read_options(input)).map_err(Failure::Message)
+}
+
+fn read_options(input: &InputArgs) -> ReadOptions {
+    ReadOptions {
+        limits: input.into(),
+        timing: source::FetchTiming {
+            seconds: input.seconds,
+            timeout: input.timeout,
+        },
+        go_text: input.go_text(),
+    }
 }
 
 fn print_warnings(warnings: &[String]) {
@@ -88,53 +127,82 @@ struct Sides {
     b_files: Vec<String>,
 }
 
-fn load_sides(s: &SidesArgs, raw_names: bool, input: &Reading) -> Result<Sides, Failure> {
-    let (a_paths, b_paths) = match (s.a.is_empty() && s.b.is_empty(), s.files.as_slice()) {
-        (true, [a, b]) => (vec![a.clone()], vec![b.clone()]),
-        (true, _) => {
-            return Err(Failure::Message(
-                "give two profiles, A then B, or -a A... -b B...".to_string(),
-            ));
-        }
-        (false, []) if !s.a.is_empty() && !s.b.is_empty() => (s.a.clone(), s.b.clone()),
-        (false, _) => {
-            return Err(Failure::Message(
-                "with -a/-b give both sides and no other files".to_string(),
-            ));
-        }
+/// The sources of each side: A then B, or -a… and -b….
+fn side_paths(s: &SidesArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failure> {
+    match (s.a.is_empty() && s.b.is_empty(), s.files.as_slice()) {
+        (true, [a, b]) => Ok((vec![a.clone()], vec![b.clone()])),
+        (true, _) => Err(Failure::Message(
+            "give two profiles, A then B, or -a A... -b B...".to_string(),
+        )),
+        (false, []) if !s.a.is_empty() && !s.b.is_empty() => Ok((s.a.clone(), s.b.clone())),
+        (false, _) => Err(Failure::Message(
+            "with -a/-b give both sides and no other files".to_string(),
+        )),
+    }
+}
+
+/// Both sides' sources, read and fetched at once (both sides of a diff fetch concurrently).
+fn load_side_sources(
+    a_paths: &[PathBuf],
+    b_paths: &[PathBuf],
+    input: &InputArgs,
+) -> Result<(Vec<Loaded>, Vec<Loaded>), Failure> {
+    let all: Vec<&Path> = a_paths
+        .iter()
+        .chain(b_paths)
+        .map(PathBuf::as_path)
+        .collect();
+    let mut a = load_all(&all, input)?;
+    let b = a.split_off(a_paths.len());
+    Ok((a, b))
+}
+
+fn load_sides(s: &SidesArgs, raw_names: bool, input: &InputArgs) -> Result<Sides, Failure> {
+    let (a_paths, b_paths) = side_paths(s)?;
+    let (a_loaded, b_loaded) = load_side_sources(&a_paths, &b_paths, input)?;
+    prepare_sides(a_loaded, b_loaded, raw_names)
+}
+
+fn prepare_sides(a: Vec<Loaded>, b: Vec<Loaded>, raw_names: bool) -> Result<Sides, Failure> {
+    let names = |loaded: &[Loaded]| loaded.iter().map(|l| l.name.clone()).collect();
+    let (a_files, b_files) = (names(&a), names(&b));
+    let side = |loaded: Vec<Loaded>, tag: &str| -> Result<Profile, Failure> {
+        top::prepare(profiles_of(loaded), raw_names)
+            .map_err(|e| Failure::Message(format!("{tag}: {e}")))
     };
-    let side = |paths: &[PathBuf], tag: &str| -> Result<Profile, Failure> {
-        let profiles = paths
-            .iter()
-            .map(|p| load(p, input))
-            .collect::<Result<Vec<_>, _>>()?;
-        top::prepare(profiles, raw_names).map_err(|e| Failure::Message(format!("{tag}: {e}")))
-    };
-    let names = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect();
-    // The two sides decode on two threads: decoding is most of a comparison's time.
+    // The two sides are prepared (merged, names simplified) on two threads.
     let (a, b) = std::thread::scope(|scope| {
-        let a = scope.spawn(|| side(&a_paths, "A"));
-        let b = side(&b_paths, "B");
+        let a = scope.spawn(|| side(a, "A"));
+        let b = side(b, "B");
         (a.join(), b)
     });
-    let a = a.map_err(|_| Failure::Message("A: decoding thread failed".to_string()))?;
+    let a = a.map_err(|_| Failure::Message("A: preparing thread failed".to_string()))?;
     Ok(Sides {
         a: a?,
         b: b?,
-        a_files: names(&a_paths),
-        b_files: names(&b_paths),
+        a_files,
+        b_files,
     })
 }
 
 fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
-    let input = Reading::from(&a.input);
+    if a.web.web {
+        return web::run_diff(a);
+    }
     let conditions = a
         .fail_if
         .as_deref()
         .map(gate::parse)
         .transpose()
         .map_err(|e| Failure::Message(e.to_string()))?;
-    let sides = load_sides(&a.sides, a.table.raw_names, &input)?;
+    let (a_paths, b_paths) = side_paths(&a.sides)?;
+    let (a_loaded, b_loaded) = load_side_sources(&a_paths, &b_paths, &a.input)?;
+    // --output writes the profiles as decoded, before preparing changes them.
+    let raw = a.output.as_ref().map(|_| {
+        let copy = |l: &[Loaded]| l.iter().map(|l| l.profile.clone()).collect::<Vec<_>>();
+        (copy(&a_loaded), copy(&b_loaded))
+    });
+    let sides = prepare_sides(a_loaded, b_loaded, a.table.raw_names)?;
     let opts = compare::Options {
         top: top::Options::from(&a.table),
         normalize: a.sides.normalize,
@@ -149,8 +217,8 @@ fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
         &sides.b_files,
         a.format,
     ))?;
-    if let Some(path) = &a.output {
-        write_diff_profile(a, path, &input)?;
+    if let (Some(path), Some((base, new))) = (&a.output, raw) {
+        write_diff_profile(path, base, new, a.sides.normalize)?;
     }
     if let Some(conditions) = conditions {
         // Every node counts for the gate, not only the rows shown.
@@ -176,25 +244,18 @@ fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
 
 /// Writes pprof's -diff_base profile of the two sides (before name simplification, which
 /// pprof applies when it reads the file).
-fn write_diff_profile(a: &DiffArgs, path: &Path, input: &Reading) -> Result<(), Failure> {
-    let (a_paths, b_paths) = if a.sides.a.is_empty() {
-        (
-            vec![a.sides.files[0].clone()],
-            vec![a.sides.files[1].clone()],
-        )
-    } else {
-        (a.sides.a.clone(), a.sides.b.clone())
-    };
-    let decode_all = |paths: &[PathBuf]| -> Result<Vec<Profile>, Failure> {
-        paths.iter().map(|p| load(p, input)).collect()
-    };
+fn write_diff_profile(
+    path: &Path,
+    base: Vec<Profile>,
+    new: Vec<Profile>,
+    normalize: bool,
+) -> Result<(), Failure> {
     let base = top::Base {
-        profiles: decode_all(&a_paths)?,
+        profiles: base,
         mode: top::BaseMode::Compare,
-        normalize: a.sides.normalize,
+        normalize,
     };
-    let merged = top::combine(decode_all(&b_paths)?, Some(base))
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    let merged = top::combine(new, Some(base)).map_err(|e| Failure::Message(e.to_string()))?;
     std::fs::write(path, profdiff::encode::encode_gzip(&merged)).map_err(|e| {
         Failure::Message(format!(
             "{}: cannot write: {}",
@@ -205,7 +266,6 @@ fn write_diff_profile(a: &DiffArgs, path: &Path, input: &Reading) -> Result<(), 
 }
 
 fn run_peek(a: &PeekArgs) -> Result<(), Failure> {
-    let input = Reading::from(&a.input);
     let opts = compare::Options {
         top: top::Options::from(&a.table),
         normalize: a.sides.normalize,
@@ -213,12 +273,12 @@ fn run_peek(a: &PeekArgs) -> Result<(), Failure> {
     };
     // One file: a plain peek of that profile, shown as A.
     let p = if a.sides.a.is_empty() && a.sides.b.is_empty() && a.sides.files.len() == 1 {
-        let one = load(&a.sides.files[0], &input)?;
-        let one = top::prepare(vec![one], a.table.raw_names)
+        let one = load_all(&[a.sides.files[0].as_path()], &a.input)?;
+        let one = top::prepare(profiles_of(one), a.table.raw_names)
             .map_err(|e| Failure::Message(e.to_string()))?;
         compare::peek(Some(&one), None, &a.name, &opts)
     } else {
-        let sides = load_sides(&a.sides, a.table.raw_names, &input)?;
+        let sides = load_sides(&a.sides, a.table.raw_names, &a.input)?;
         compare::peek(Some(&sides.a), Some(&sides.b), &a.name, &opts)
     }
     .map_err(|e| Failure::Message(e.to_string()))?;
@@ -226,8 +286,10 @@ fn run_peek(a: &PeekArgs) -> Result<(), Failure> {
 }
 
 fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
-    let input = Reading::from(&a.input);
-    let sides = load_sides(&a.sides, a.table.raw_names, &input)?;
+    if a.web.web {
+        return web::run_paths(a);
+    }
+    let sides = load_sides(&a.sides, a.table.raw_names, &a.input)?;
     let opts = compare::PathOptions {
         top: top::Options::from(&a.table),
         normalize: a.sides.normalize,
@@ -239,14 +301,14 @@ fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
     write_stdout(&report::paths(&p, &sides.a_files, &sides.b_files, a.format))
 }
 
-/// The `--base` / `--diff-base` profiles, decoded, with the mode they ask for.
-fn base_of(a: &TopArgs, input: &Reading) -> Result<Option<top::Base>, Failure> {
-    let (files, mode) = if !a.diff_base.is_empty() {
-        (&a.diff_base, top::BaseMode::Compare)
+/// The `--base` / `--diff-base` profiles with the mode they ask for.
+fn base_of(a: &TopArgs, profiles: Vec<Profile>) -> Result<Option<top::Base>, Failure> {
+    let mode = if !a.diff_base.is_empty() {
+        top::BaseMode::Compare
     } else {
-        (&a.base, top::BaseMode::Subtract)
+        top::BaseMode::Subtract
     };
-    if files.is_empty() {
+    if profiles.is_empty() {
         if a.normalize {
             return Err(Failure::Message(
                 top::PrepareError::NormalizeWithoutBase.to_string(),
@@ -254,10 +316,6 @@ fn base_of(a: &TopArgs, input: &Reading) -> Result<Option<top::Base>, Failure> {
         }
         return Ok(None);
     }
-    let profiles = files
-        .iter()
-        .map(|f| load(f, input))
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(top::Base {
         profiles,
         mode,
@@ -266,43 +324,31 @@ fn base_of(a: &TopArgs, input: &Reading) -> Result<Option<top::Base>, Failure> {
 }
 
 fn run_info(a: &InfoArgs) -> Result<(), Failure> {
-    let profile = load(&a.file, &Reading::from(&a.input))?;
-    let s = summary::Summary::of(&profile);
-    write_stdout(&report::text::summary(&a.file.display().to_string(), &s))
-}
-
-/// Reads and decodes one file; every failure names the file.
-fn load(path: &Path, input: &Reading) -> Result<Profile, Failure> {
-    let name = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure::Message(format!("{name}: cannot read file: {}", io_reason(&e))))?;
-    profdiff::decode::decode_as(&bytes, &input.limits, input.go_text, &mut |_| {})
-        .map_err(|e| Failure::Message(format!("{name}: {e}")))
+    let mut loaded = load_all(&[a.file.as_path()], &a.input)?;
+    let one = loaded.pop().expect("one source gives one profile");
+    let s = summary::Summary::of(&one.profile);
+    write_stdout(&report::text::summary(&one.name, &s))
 }
 
 fn run_memstats(a: &MemStatsArgs) -> Result<(), Failure> {
-    let input = Reading::from(&a.input);
-    let (pa, pb) = (load(&a.a, &input)?, load(&a.b, &input)?);
-    for (tag, path, p) in [("A", &a.a, &pa), ("B", &a.b, &pb)] {
-        if p.memstats.is_none() {
+    let mut loaded = load_all(&[a.a.as_path(), a.b.as_path()], &a.input)?;
+    let b = loaded.pop().expect("two sources give two profiles");
+    let a_side = loaded.pop().expect("two sources give two profiles");
+    for (tag, side) in [("A", &a_side), ("B", &b)] {
+        if side.profile.memstats.is_none() {
             return Err(Failure::Message(format!(
                 "{tag}: {}: no runtime.MemStats (Go prints them at the end of the heap profile at debug=1)",
-                path.display()
+                side.name
             )));
         }
     }
-    let c = memstats::Comparison::of(Some(&pa), Some(&pb));
-    let name = |p: &Path| vec![p.display().to_string()];
-    write_stdout(&report::memstats(&c, &name(&a.a), &name(&a.b), a.format))
-}
-
-/// The OS reason without Rust's "(os error N)" suffix.
-fn io_reason(e: &io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
+    let c = memstats::Comparison::of(Some(&a_side.profile), Some(&b.profile));
+    write_stdout(&report::memstats(
+        &c,
+        std::slice::from_ref(&a_side.name),
+        std::slice::from_ref(&b.name),
+        a.format,
+    ))
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {

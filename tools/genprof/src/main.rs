@@ -19,10 +19,10 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use synth::{Config, Kind};
+use synth::{Config, Kind, Shape};
 
 const USAGE: &str = "usage: genprof --out FILE [--seed N] [--samples N] [--functions N] \
-[--kind heap|cpu] [--scale F] [--variant N]
+[--kind heap|cpu] [--scale F] [--variant N] [--shape callgraph|scattered]
 
   --out FILE       where to write the gzip-compressed profile (required)
   --seed N         seed of the generated program and samples (default 1)
@@ -31,7 +31,10 @@ const USAGE: &str = "usage: genprof --out FILE [--seed N] [--samples N] [--funct
   --kind K         heap (default) or cpu
   --scale F        multiply every sample value by F (default 1.0)
   --variant N      0 (default) for the base profile; N > 0 renames a few hundred functions and
-                   reweights ~10% of the stacks, for realistic diff pairs";
+                   reweights ~10% of the stacks, for realistic diff pairs
+  --shape S        callgraph (default): walks of a generated call graph, stacks share long
+                   prefixes; scattered: 20-40 frames drawn independently, stacks share almost
+                   no prefixes (the worst case for call trees)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -123,6 +126,13 @@ fn parse_args(args: &[String]) -> Result<Option<(Config, String)>, String> {
                     .ok()
                     .filter(|f| f.is_finite() && *f >= 0.0)
                     .ok_or_else(|| format!("{name}: not a non-negative number: {v}"))?;
+            }
+            "--shape" => {
+                cfg.shape = match value()?.as_str() {
+                    "callgraph" => Shape::CallGraph,
+                    "scattered" => Shape::Scattered,
+                    s => return Err(format!("--shape: want callgraph or scattered, got {s}")),
+                }
             }
             "--kind" => {
                 cfg.kind = match value()?.as_str() {

@@ -40,6 +40,18 @@ pub struct Config {
     pub kind: Kind,
     pub scale: f64,
     pub variant: u64,
+    pub shape: Shape,
+}
+
+/// How stacks are drawn.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shape {
+    /// Walks of the generated call graph: stacks share long prefixes, as in a real service.
+    #[default]
+    CallGraph,
+    /// 20–40 frames drawn independently over all functions: stacks share almost no prefixes,
+    /// the worst case for anything that builds a call tree.
+    Scattered,
 }
 
 impl Default for Config {
@@ -51,6 +63,7 @@ impl Default for Config {
             kind: Kind::Heap,
             scale: 1.0,
             variant: 0,
+            shape: Shape::CallGraph,
         }
     }
 }
@@ -383,6 +396,7 @@ struct Program {
     leaves: Vec<Vec<u32>>,
     next_base: u64,
     vdso_next: u64,
+    shape: Shape,
 }
 
 /// One frame of a stack: a function and the line executing in it.
@@ -410,6 +424,7 @@ impl Program {
             leaves: Vec::new(),
             next_base: TEXT_START + 0x1000,
             vdso_next: VDSO_START + 0x700,
+            shape: cfg.shape,
         };
 
         // Runtime and standard library.
@@ -633,6 +648,9 @@ impl Program {
     /// function (if any).
     fn stack(&self, rng: &mut Rng, kind: Kind, out: &mut Vec<Frame>) -> (Root, Option<u32>) {
         out.clear();
+        if self.shape == Shape::Scattered {
+            return self.scattered_stack(rng, out);
+        }
         let r = rng.f64();
         let root = match kind {
             Kind::Cpu if r < 0.07 => Root::Gc,
@@ -744,6 +762,29 @@ impl Program {
             None => set_leaf(rng, out),
         }
         (root, Some(deepest_app))
+    }
+}
+
+impl Program {
+    /// 20–40 frames, each an independently drawn function at a random call line.
+    fn scattered_stack(&self, rng: &mut Rng, out: &mut Vec<Frame>) -> (Root, Option<u32>) {
+        let depth = rng.range(20, 40) as usize;
+        for _ in 0..depth {
+            let f = rng.below(self.funcs.len()) as u32;
+            let func = &self.funcs[f as usize];
+            let lines = if func.call_lines.is_empty() {
+                &func.leaf_lines
+            } else {
+                &func.call_lines
+            };
+            out.push(Frame {
+                func: f,
+                line: *rng.pick(lines),
+            });
+        }
+        let last = out.last_mut().expect("at least 20 frames");
+        last.line = *rng.pick(&self.funcs[last.func as usize].leaf_lines);
+        (Root::Main, Some(last.func))
     }
 }
 
@@ -935,7 +976,9 @@ pub fn generate(cfg: &Config) -> (proto::Profile, Stats) {
                 let fr = frames[j];
                 group[n] = ((fr.func as u64 + 1) << 32) | fr.line as u64;
                 n += 1;
-                if n == 3 || j == 0 || !p.funcs[fr.func as usize].inlinable {
+                let inlinable =
+                    p.funcs[fr.func as usize].inlinable && cfg.shape == Shape::CallGraph;
+                if n == 3 || j == 0 || !inlinable {
                     break;
                 }
                 j -= 1;
