@@ -64,8 +64,8 @@ pub struct MemStatsArgs {
 pub struct PageArgs {
     #[command(flatten)]
     pub sides: SidesArgs,
-    /// The view the page opens on: top-a, top-b, compare or paths (default: compare for two
-    /// profiles, top-a for one).
+    /// The view the page opens on: top-a, top-b, compare, paths or memory (default: compare
+    /// for two profiles, top-a for one).
     #[arg(long, value_parser = parse_view)]
     pub view: Option<String>,
     #[command(flatten)]

@@ -31,7 +31,7 @@ const INSERT_AFTER: &str = "<meta name=\"profdiff-build\" content=\"dist\">";
 const LARGE_PAGE: usize = 64 << 20;
 
 /// The views the page has, as its `#view=` names them.
-pub const VIEWS: [&str; 4] = ["top-a", "top-b", "compare", "paths"];
+pub const VIEWS: [&str; 5] = ["top-a", "top-b", "compare", "paths", "memory"];
 
 /// What to embed: the profiles of each slot and the page's preset (fragment keys of
 /// www/hash.js: view, si, g, sort, n, nf, top, norm, noinl, raw and the filters).
