@@ -492,24 +492,22 @@ pub fn memstats(c: &crate::memstats::Comparison, a_files: &[String], b_files: &[
             r.name, r.a_text, r.b_text, r.delta_text
         );
     }
-    let parts = |p: &Option<crate::memstats::Picture>| -> Vec<String> {
-        p.as_ref().map_or_else(Vec::new, |p| {
-            p.parts
-                .iter()
-                .map(|x| units::label(x.bytes, "bytes"))
-                .collect()
-        })
-    };
-    let (pa, pb) = (parts(&c.a), parts(&c.b));
-    if !pa.is_empty() || !pb.is_empty() {
+    // The parts' labels are the same on both sides; take them from whichever side has some.
+    let labels = c.a.as_ref().or(c.b.as_ref()).map(|p| &p.parts);
+    if let Some(labels) = labels {
         out.push_str("\nSys by part:\n");
-        for (i, (_, _)) in crate::memstats::PART_NOTES.iter().enumerate() {
-            let label =
-                c.a.as_ref()
-                    .or(c.b.as_ref())
-                    .map_or("", |p| p.parts[i].label);
-            let cell = |v: &Vec<String>| v.get(i).cloned().unwrap_or_else(|| "-".to_string());
-            let _ = writeln!(out, "  {:<24} {:>10} {:>10}", label, cell(&pa), cell(&pb));
+        let cell = |p: &Option<crate::memstats::Picture>, i: usize| {
+            p.as_ref()
+                .map_or("-".to_string(), |p| units::label(p.parts[i].bytes, "bytes"))
+        };
+        for (i, part) in labels.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>10} {:>10}",
+                part.label,
+                cell(&c.a, i),
+                cell(&c.b, i)
+            );
         }
     }
     out
