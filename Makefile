@@ -63,13 +63,14 @@ e2e: build wasm dist
 fuzz: setup-fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-# 6 targets x 12 s: about a minute of fuzzing in every test run.
+# 7 targets x 12 s: about a minute and a half of fuzzing in every test run.
 fuzz-smoke:
 	scripts/fuzz.sh 12
 
 ## goldens: regenerate tests/fixtures profiles and their go tool pprof goldens (needs golang-go)
 goldens:
 	tests/fixtures/regen.sh
+	tests/fixtures/series/regen.sh
 
 ## example: regenerate the bundled example pair (needs golang-go)
 example:

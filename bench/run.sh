@@ -295,3 +295,6 @@ if [[ -x /usr/bin/chromium && -d "$ROOT/tests/e2e/node_modules/playwright-core" 
 else
     log "page benchmark skipped: needs /usr/bin/chromium, tests/e2e/node_modules and www/pkg (make test sets them up)"
 fi
+
+# --- trend: a series of 20 snapshots -----------------------------------------------------------
+"$ROOT/bench/trend.sh" || log "trend benchmark failed"

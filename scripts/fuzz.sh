@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 export RUSTC_BOOTSTRAP=1
-targets=(decode decode_top decode_diff structured go_text goroutine_dump)
+targets=(decode decode_top decode_diff structured go_text goroutine_dump decode_legacy)
 
 # Seed corpora from the project's own profiles. decode_top reads an option byte first and
 # decode_diff a split byte, so their seeds get one prepended.
@@ -30,6 +30,19 @@ seed decode ""
 seed decode_top '\x00'
 seed decode_diff '\x80'
 mkdir -p fuzz/corpus/structured
+# decode_legacy reads a header selector first (see its HEADERS): 0 is none, so the project's
+# files go in as they are, plus one small body per header.
+seed decode_legacy '\x00'
+legacy_seed() {
+  printf "$2" >"fuzz/corpus/decode_legacy/seed-legacy-$1"
+}
+legacy_seed heap '\x01 1: 320 [2: 640] @ 0x4c3a15 0x4c3f50\n#\t0x4c3a14\tmain.f+0x34\t/m.go:22\n'
+legacy_seed heap-map '\x02 1: 9216 [1: 9216] @ 0xc635c8 0x42ecc3\n--- Memory map: ---\nsrc=/x\n00400000-00fcb000: $src/app\n'
+legacy_seed count '\x05 5 @ 0x43a2f6 0x4061bb\n2 @ 0x43a2f6\n'
+legacy_seed threadz '\x06--- Thread 1 (name: main/1) stack: ---\n PC: 0x10: f\n 0x21: main\n--- Thread 2 (name: t/2) stack: ---\n [same as previous thread]\n--- Memory map: ---\n'
+legacy_seed contentionz '\x08 19490304 27 @ 0xbccc97 0xc61202\n--- Memory map: ---\n00400000-00fcb000 r-xp 0 08:01 1 /bin/app\n'
+legacy_seed java-heap '\x0b 4752 9 @ 0x2b 0x2c\n 0x2b com.example.f (F.java:12)\n 0x2c GC\n'
+legacy_seed cpu '\x0d\x01\x00\x00\x00\x02\x00\x00\x00\x10\x10\x40\x00\x20\x20\x40\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00'
 
 # Go's texts: go_text reads a header-selector byte and puts its own header in front, so its
 # seeds are the fixtures' bodies; goroutine_dump puts `goroutine 1 [running]:` in front.

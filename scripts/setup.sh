@@ -3,7 +3,9 @@
 # only to the package registries). Idempotent: each step is skipped when already satisfied.
 #   scripts/setup.sh rust      cargo (comes with the machine)
 #   scripts/setup.sh wasm      the wasm32 target and the wasm-bindgen CLI matching Cargo.lock
-#   scripts/setup.sh browser   Debian's chromium and the e2e tests' npm packages (playwright-core)
+#   scripts/setup.sh browser   the browsers of the e2e tests, all Debian packages (chromium,
+#                              firefox-esr, WebKitGTK's webkit2gtk-driver, xvfb), and their npm
+#                              packages (playwright-core, puppeteer-core, selenium-webdriver)
 #   scripts/setup.sh fuzz      cargo-fuzz (libFuzzer; built with g++)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,27 +39,43 @@ need_wasm() {
   fi
 }
 
+# Other jobs may run apt at the same time: wait for its lock instead of failing.
+APT=(apt-get -o DPkg::Lock::Timeout=600)
+
 apt_install() {
   if [[ -z "${APT_UPDATED:-}" ]]; then
-    apt-get update -qq
+    "${APT[@]}" update -qq
     APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq "$@" >/dev/null
 }
 
+# The e2e tests' npm packages, as package.json lists them.
+E2E_NPM=(playwright-core puppeteer-core selenium-webdriver)
+
 need_browser() {
-  if [[ ! -x /usr/bin/chromium ]]; then
-    echo "setup: installing Debian's chromium" >&2
-    apt_install chromium
+  local missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  [[ -x /usr/bin/firefox-esr ]] || missing+=(firefox-esr)
+  # WebKitWebDriver, with WebKitGTK's MiniBrowser (libwebkit2gtk-4.1-0) that it drives
+  [[ -x /usr/bin/WebKitWebDriver ]] || missing+=(webkit2gtk-driver)
+  [[ -x /usr/bin/Xvfb ]] || missing+=(xvfb)
+  if ((${#missing[@]})); then
+    echo "setup: installing Debian's ${missing[*]}" >&2
+    apt_install "${missing[@]}"
   fi
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "setup: installing node and npm" >&2
     apt_install nodejs npm
   fi
-  if [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
-    # playwright-core drives the system chromium; it never downloads a browser.
-    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  local pkg
+  for pkg in "${E2E_NPM[@]}"; do
+    if [[ ! -d tests/e2e/node_modules/$pkg ]]; then
+      # These drive the Debian browsers above; none of them may download a browser or a driver.
+      (cd tests/e2e && PUPPETEER_SKIP_DOWNLOAD=1 SE_OFFLINE=true npm ci --no-audit --no-fund --loglevel=error)
+      break
+    fi
+  done
 }
 
 need_fuzz() {

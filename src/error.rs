@@ -25,12 +25,14 @@ pub enum DecodeError {
     Empty,
     #[error("parsing profile: concatenated profiles detected")]
     Concatenated,
-    #[error("parsing profile: legacy {0} format is not supported")]
-    Legacy(&'static str),
     /// A problem in a text profile (Go's debug=1 texts, goroutine dumps); line 0 when the
     /// problem is not on one line.
     #[error("parsing profile: {}{problem}", line_prefix(*line))]
     Text { line: usize, problem: String },
+    /// A legacy (text or binary) profile that pprof's reader for its format refuses, worded
+    /// as pprof words it.
+    #[error("parsing profile: {0}")]
+    LegacyFormat(String),
     #[error("parsing profile: unrecognized profile format ({0})")]
     Protobuf(String),
     #[error("parsing profile: unrecognized profile format (string_table[0] must be '')")]

@@ -5,6 +5,7 @@
 //! EXPR      := CONDITION ( "," CONDITION )*          any condition that holds trips the gate
 //! CONDITION := SUBJECT OP AMOUNT
 //! SUBJECT   := "total"                               Δ of the profile total
+//!            | "growing"                             (trend only) Δ of each GROWING node
 //!            | [ "cum:" ] NAME                       Δflat (or Δcum) of the node printed as NAME
 //! NAME      := "'" any text without a quote "'" | text up to the operator (no < > = ,)
 //! OP        := ">" | ">=" | "<" | "<="
@@ -13,14 +14,84 @@
 //! ```
 //! Examples: `total>+10%`, `'compress/flate.NewWriter'>+1MB`, `cum:main.handler>=50ms`.
 //! A node absent from both profiles changed by 0; a relative change from 0 is infinite.
+//! On a trend (`profdiff trend`) A is the first snapshot and B the last, and `growing>AMOUNT`
+//! holds when any node judged GROWING changed by more than AMOUNT.
 
 use crate::compare::Comparison;
+use crate::trend::{Trend, Verdict};
 use crate::units;
+
+/// What a gate looks at: the first (A) and last (B) values of the total and of each node.
+pub trait Observed {
+    fn sample_unit(&self) -> &str;
+    /// The totals, A then B.
+    fn totals(&self) -> (i64, i64);
+    /// A node's flat (or cum) in A and B; 0 where absent.
+    fn node(&self, name: &str, cum: bool) -> (i64, i64);
+    /// The nodes judged GROWING with their first and last values, or None when the report
+    /// has no verdicts.
+    fn growing(&self) -> Option<Vec<(&str, i64, i64)>>;
+}
+
+impl Observed for Comparison {
+    fn sample_unit(&self) -> &str {
+        &self.sample_unit
+    }
+
+    fn totals(&self) -> (i64, i64) {
+        (self.a.total, self.b.total)
+    }
+
+    fn node(&self, name: &str, cum: bool) -> (i64, i64) {
+        let row = self.rows.iter().find(|r| r.name == name);
+        row.map_or((0, 0), |r| {
+            if cum {
+                (r.a_cum, r.b_cum)
+            } else {
+                (r.a_flat, r.b_flat)
+            }
+        })
+    }
+
+    fn growing(&self) -> Option<Vec<(&str, i64, i64)>> {
+        None
+    }
+}
+
+impl Observed for Trend {
+    fn sample_unit(&self) -> &str {
+        &self.sample_unit
+    }
+
+    fn totals(&self) -> (i64, i64) {
+        (self.first_total(), self.last_total())
+    }
+
+    fn node(&self, name: &str, cum: bool) -> (i64, i64) {
+        let row = self.rows.iter().find(|r| r.name == name);
+        row.map_or((0, 0), |r| {
+            let values = if cum { &r.cum } else { &r.flat };
+            (values[0], values[values.len() - 1])
+        })
+    }
+
+    fn growing(&self) -> Option<Vec<(&str, i64, i64)>> {
+        Some(
+            self.rows
+                .iter()
+                .filter(|r| r.verdict == Verdict::Growing)
+                .map(|r| (r.name.as_str(), r.values[0], r.values[r.values.len() - 1]))
+                .collect(),
+        )
+    }
+}
 
 /// What a condition measures.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Subject {
     Total,
+    /// Any node judged GROWING (trends only).
+    Growing,
     Flat(String),
     Cum(String),
 }
@@ -53,6 +124,8 @@ pub struct Condition {
 pub enum GateError {
     #[error("--fail-if: {message} in {condition:?}")]
     Syntax { condition: String, message: String },
+    #[error("--fail-if: {condition:?} applies to profdiff trend only")]
+    TrendOnly { condition: String },
     #[error("--fail-if: unit {unit:?} does not measure {sample_unit} (in {condition:?})")]
     Unit {
         condition: String,
@@ -130,6 +203,7 @@ fn parse_condition(input: &str) -> Result<(Condition, &str), GateError> {
     let consumed = input.len() - after_op[end..].len();
     let subject = match (is_cum, name.as_str()) {
         (false, "total") => Subject::Total,
+        (false, "growing") => Subject::Growing,
         (true, _) => Subject::Cum(name),
         (false, _) => Subject::Flat(name),
     };
@@ -171,60 +245,68 @@ pub struct Trip {
     pub observed: String,
 }
 
-/// Evaluates `conditions` on a comparison (best made with no row trimming, so that every
-/// name is found).
-pub fn evaluate(conditions: &[Condition], c: &Comparison) -> Result<Vec<Trip>, GateError> {
+/// Evaluates `conditions` on a comparison or a trend (best made with no row trimming, so
+/// that every name is found).
+pub fn evaluate(conditions: &[Condition], c: &impl Observed) -> Result<Vec<Trip>, GateError> {
     let mut trips = Vec::new();
     for cond in conditions {
-        let (a, b, what) = match &cond.subject {
-            Subject::Total => (c.a.total, c.b.total, "total".to_string()),
+        let changes: Vec<(i64, i64, String)> = match &cond.subject {
+            Subject::Total => {
+                let (a, b) = c.totals();
+                vec![(a, b, "total".to_string())]
+            }
             Subject::Flat(name) | Subject::Cum(name) => {
-                let row = c.rows.iter().find(|r| &r.name == name);
                 let cum = matches!(cond.subject, Subject::Cum(_));
-                let (a, b) = row.map_or((0, 0), |r| {
-                    if cum {
-                        (r.a_cum, r.b_cum)
-                    } else {
-                        (r.a_flat, r.b_flat)
-                    }
-                });
-                (
-                    a,
-                    b,
-                    format!("{} of {name}", if cum { "cum" } else { "flat" }),
-                )
+                let (a, b) = c.node(name, cum);
+                let what = format!("{} of {name}", if cum { "cum" } else { "flat" });
+                vec![(a, b, what)]
             }
-        };
-        let delta = b.wrapping_sub(a);
-        let (observed_value, threshold) = match &cond.amount {
-            Amount::Percent(p) => (percent_change(delta, a), *p),
-            Amount::Value { number, unit } => {
-                let factor = unit_factor(unit, &c.sample_unit).ok_or_else(|| GateError::Unit {
+            Subject::Growing => c
+                .growing()
+                .ok_or_else(|| GateError::TrendOnly {
                     condition: cond.text.clone(),
-                    unit: unit.clone(),
-                    sample_unit: c.sample_unit.clone(),
-                })?;
-                (delta as f64, number * factor)
+                })?
+                .into_iter()
+                .map(|(name, a, b)| (a, b, format!("{name} (GROWING)")))
+                .collect(),
+        };
+        for (a, b, what) in changes {
+            if holds(cond, a, b, c.sample_unit())? {
+                let delta = b.wrapping_sub(a);
+                trips.push(Trip {
+                    condition: cond.text.clone(),
+                    observed: format!(
+                        "{what} changed by {} ({})",
+                        crate::compare::signed_label(delta, c.sample_unit(), "minimum"),
+                        crate::compare::relative_change(delta, a)
+                    ),
+                });
             }
-        };
-        let holds = match cond.op {
-            Op::Greater => observed_value > threshold,
-            Op::GreaterOrEqual => observed_value >= threshold,
-            Op::Less => observed_value < threshold,
-            Op::LessOrEqual => observed_value <= threshold,
-        };
-        if holds {
-            trips.push(Trip {
-                condition: cond.text.clone(),
-                observed: format!(
-                    "{what} changed by {} ({})",
-                    crate::compare::signed_label(delta, &c.sample_unit, "minimum"),
-                    crate::compare::relative_change(delta, a)
-                ),
-            });
         }
     }
     Ok(trips)
+}
+
+/// Whether the change from `a` to `b` meets the condition's operator and amount.
+fn holds(cond: &Condition, a: i64, b: i64, sample_unit: &str) -> Result<bool, GateError> {
+    let delta = b.wrapping_sub(a);
+    let (observed_value, threshold) = match &cond.amount {
+        Amount::Percent(p) => (percent_change(delta, a), *p),
+        Amount::Value { number, unit } => {
+            let factor = unit_factor(unit, sample_unit).ok_or_else(|| GateError::Unit {
+                condition: cond.text.clone(),
+                unit: unit.clone(),
+                sample_unit: sample_unit.to_string(),
+            })?;
+            (delta as f64, number * factor)
+        }
+    };
+    Ok(match cond.op {
+        Op::Greater => observed_value > threshold,
+        Op::GreaterOrEqual => observed_value >= threshold,
+        Op::Less => observed_value < threshold,
+        Op::LessOrEqual => observed_value <= threshold,
+    })
 }
 
 fn percent_change(delta: i64, base: i64) -> f64 {
@@ -275,6 +357,8 @@ mod tests {
         assert_eq!(c[2].subject, Subject::Cum("main.h".into()));
         assert_eq!(c[2].op, Op::LessOrEqual);
         assert_eq!(c[1].text, "'compress/flate.NewWriter'>+1MB");
+        let c = parse("growing>1MB").unwrap();
+        assert_eq!(c[0].subject, Subject::Growing);
         let c = parse("'a<b>::f'>=1000").unwrap();
         assert_eq!(c[0].subject, Subject::Flat("a<b>::f".into()));
     }

@@ -560,7 +560,7 @@ fn inline_labels(
     let mut has_inline = vec![false; n];
     let mut has_call = vec![false; n];
     for ((_, dest), edge) in &edges {
-        if edge.weight.unsigned_abs() < edge_cutoff.unsigned_abs() {
+        if abs64(edge.weight) < edge_cutoff {
             continue;
         }
         if edge.inline {
@@ -579,9 +579,15 @@ fn inline_labels(
     labels
 }
 
-/// pprof's `int64(float64(x) * fraction)`, made absolute.
+/// pprof's `abs64(int64(float64(x) * fraction))`.
 fn cutoff(total: i64, fraction: f64) -> i64 {
-    ((total as f64 * fraction) as i64).wrapping_abs()
+    abs64(crate::decode::go_f64_to_i64(total as f64 * fraction))
+}
+
+/// pprof's `abs64`: Go's `-i`, so the minimum int64 stays negative (and sorts and compares as
+/// the smallest value), where `unsigned_abs` would make it the largest.
+fn abs64(v: i64) -> i64 {
+    v.wrapping_abs()
 }
 
 impl Graph {
@@ -604,7 +610,7 @@ impl Graph {
         let mut dropped_nodes = 0;
         for &i in &present {
             let cum = weights.cum[i as usize];
-            if node_cutoff > 0 && cum.unsigned_abs() < node_cutoff.unsigned_abs() {
+            if node_cutoff > 0 && abs64(cum) < node_cutoff {
                 dropped_nodes += 1;
                 continue;
             }
@@ -783,11 +789,10 @@ fn sort_nodes(order: &mut [usize], nodes: &[Node], cum: bool) {
         } else {
             (l.flat, r.flat, l.cum, r.cum)
         };
-        first_r
-            .unsigned_abs()
-            .cmp(&first_l.unsigned_abs())
+        abs64(first_r)
+            .cmp(&abs64(first_l))
             .then_with(|| l.name.as_bytes().cmp(r.name.as_bytes()))
-            .then_with(|| second_r.unsigned_abs().cmp(&second_l.unsigned_abs()))
+            .then_with(|| abs64(second_r).cmp(&abs64(second_l)))
             .then_with(|| l.info.go_sprint().cmp(&r.info.go_sprint()))
     });
 }

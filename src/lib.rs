@@ -25,6 +25,7 @@ pub mod prune;
 pub mod report;
 pub mod summary;
 pub mod top;
+pub mod trend;
 pub mod units;
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -8,6 +8,7 @@ use crate::compare::{self, SortBy};
 use crate::filter::Expressions;
 use crate::graph::{self, Granularity};
 use crate::top;
+use crate::trend::{self, Order};
 
 /// The options of `top`, `diff` and `paths`, with pprof's flag names in the docs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -37,6 +38,10 @@ pub struct ViewOptions {
     pub raw_names: bool,
     /// Paths: how many call paths to rank.
     pub top_n: usize,
+    /// Trend: snapshot order, `time` or `args`.
+    pub order: String,
+    /// Trend: the noise floor as a share of the largest snapshot total.
+    pub noise_floor: f64,
 }
 
 impl Default for ViewOptions {
@@ -60,19 +65,25 @@ impl Default for ViewOptions {
             normalize: false,
             raw_names: false,
             top_n: compare::PathOptions::default().top_n,
+            order: "time".to_string(),
+            noise_floor: trend::DEFAULT_NOISE_FLOOR,
         }
     }
 }
 
 /// An option value the core cannot use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown granularity {0:?}: use functions, filefunctions, files, lines or addresses")]
-pub struct OptionsError(pub String);
+pub enum OptionsError {
+    #[error("unknown granularity {0:?}: use functions, filefunctions, files, lines or addresses")]
+    Granularity(String),
+    #[error("unknown order {0:?}: use time or args")]
+    Order(String),
+}
 
 impl ViewOptions {
     pub fn top(&self) -> Result<top::Options, OptionsError> {
         let granularity = Granularity::from_name(&self.granularity)
-            .ok_or_else(|| OptionsError(self.granularity.clone()))?;
+            .ok_or_else(|| OptionsError::Granularity(self.granularity.clone()))?;
         Ok(top::Options {
             sample_index: self.sample_index.clone(),
             graph: graph::Options {
@@ -112,6 +123,21 @@ impl ViewOptions {
             top: self.top()?,
             normalize: self.normalize,
             top_n: self.top_n,
+        })
+    }
+
+    pub fn trend(&self) -> Result<trend::Options, OptionsError> {
+        let compare = self.compare()?;
+        Ok(trend::Options {
+            top: compare.top,
+            normalize: self.normalize,
+            sort: compare.sort,
+            order: match self.order.as_str() {
+                "time" => Order::Time,
+                "args" => Order::Args,
+                other => return Err(OptionsError::Order(other.to_string())),
+            },
+            noise_floor: self.noise_floor,
         })
     }
 }

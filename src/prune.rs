@@ -13,13 +13,38 @@ pub fn remove_uninteresting(profile: &Profile) -> Option<Profile> {
     if profile.drop_frames.is_empty() {
         return None;
     }
-    let drop = Regex::new(&format!("^(?:{})$", profile.drop_frames)).ok()?;
-    let keep = if profile.keep_frames.is_empty() {
+    let (drop, keep) = compiled(&profile.drop_frames, &profile.keep_frames)?;
+    Some(prune(profile, &drop, keep.as_ref()))
+}
+
+/// The two regexes, compiled once per pair: pprof's legacy profiles all carry the same long
+/// allocator and lock lists, whose compilation would otherwise cost more than the rest of a
+/// small profile's report.
+fn compiled(drop: &str, keep: &str) -> Option<(Regex, Option<Regex>)> {
+    type Compiled = (String, String, Regex, Option<Regex>);
+    static LAST: std::sync::Mutex<Option<Compiled>> = std::sync::Mutex::new(None);
+    let mut last = LAST
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((d, k, drop_rx, keep_rx)) = last.as_ref()
+        && d == drop
+        && k == keep
+    {
+        return Some((drop_rx.clone(), keep_rx.clone()));
+    }
+    let drop_rx = Regex::new(&format!("^(?:{drop})$")).ok()?;
+    let keep_rx = if keep.is_empty() {
         None
     } else {
-        Some(Regex::new(&format!("^(?:{})$", profile.keep_frames)).ok()?)
+        Some(Regex::new(&format!("^(?:{keep})$")).ok()?)
     };
-    Some(prune(profile, &drop, keep.as_ref()))
+    *last = Some((
+        drop.to_string(),
+        keep.to_string(),
+        drop_rx.clone(),
+        keep_rx.clone(),
+    ));
+    Some((drop_rx, keep_rx))
 }
 
 fn prune(profile: &Profile, drop: &Regex, keep: Option<&Regex>) -> Profile {

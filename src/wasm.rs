@@ -255,6 +255,58 @@ impl Session {
             .map_err(into_js_error)
     }
 
+    /// Decodes a series of snapshots (several files of one kind); returns its summary.
+    #[wasm_bindgen(js_name = loadSeries)]
+    pub fn load_series(
+        &mut self,
+        names: Vec<String>,
+        buffers: Vec<js_sys::Uint8Array>,
+        progress: Option<js_sys::Function>,
+    ) -> Result<JsValue, JsValue> {
+        let owned = files(names, buffers)?;
+        let borrowed: Vec<(String, &[u8])> = owned
+            .iter()
+            .map(|(n, b)| (n.clone(), b.as_slice()))
+            .collect();
+        let summary = self
+            .workspace
+            .load_series(&borrowed, &mut reporter(&progress))
+            .map_err(into_js_error)?;
+        to_js(&summary)
+    }
+
+    #[wasm_bindgen(js_name = clearSeries)]
+    pub fn clear_series(&mut self) {
+        self.workspace.clear_series();
+    }
+
+    /// The trend over the series (the JSON of `profdiff trend --format=json`).
+    pub fn trend(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
+        let report = self
+            .workspace
+            .trend(&options(opts)?)
+            .map_err(into_js_error)?;
+        to_js(&report)
+    }
+
+    /// The trend as `profdiff trend --format=…` prints it.
+    #[wasm_bindgen(js_name = exportTrend)]
+    pub fn export_trend(&mut self, opts: JsValue, format: &str) -> Result<String, JsValue> {
+        self.workspace
+            .export_trend(&options(opts)?, format)
+            .map_err(into_js_error)
+    }
+
+    /// Loads the series' first and last snapshots as A and B; returns `{a, b}` summaries.
+    #[wasm_bindgen(js_name = compareFirstLast)]
+    pub fn compare_first_last(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
+        let pair = self
+            .workspace
+            .compare_first_last(&options(opts)?)
+            .map_err(into_js_error)?;
+        to_js(&pair)
+    }
+
     /// Growth paths from A to B (the JSON of `profdiff paths --format=json`).
     pub fn paths(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
         let report = self

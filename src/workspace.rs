@@ -1,5 +1,6 @@
 //! The page's state in the core: two slots, A (baseline) and B (new), each holding the decoded
-//! profiles of its files, and every report computed from them. The WASM face wraps this type
+//! profiles of its files, a series of snapshots for the trend, and every report computed from
+//! them. The WASM face wraps this type
 //! one method per export; it keeps decoded profiles so that changing an option never decodes
 //! again.
 
@@ -11,11 +12,13 @@ use crate::error::DecodeError;
 use crate::options::{OptionsError, ViewOptions};
 use crate::profile::Profile;
 use crate::report::json::{
-    DiffReport, MemStatsReport, PathsReport, PeekReport, SlotSummary, TopReport,
+    DiffReport, MemStatsReport, PathsReport, PeekReport, SeriesSummary, SlotPair, SlotSummary,
+    TopReport, TrendReport,
 };
 use crate::report::{self, Format};
 use crate::summary::Summary;
 use crate::top::{self, PrepareError, TopError, TopTable};
+use crate::trend::{self, TrendError};
 
 /// Which slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +57,8 @@ pub enum WorkspaceError {
     Top(TopError),
     #[error("{0}")]
     Compare(CompareError),
+    #[error("{0}")]
+    Trend(TrendError),
     #[error("profile {0} is not loaded")]
     Empty(&'static str),
     #[error("{0}")]
@@ -69,6 +74,7 @@ impl WorkspaceError {
             WorkspaceError::Options(_) | WorkspaceError::Usage(_) => "OptionsError",
             WorkspaceError::Top(_) => "ReportError",
             WorkspaceError::Compare(_) => "CompareError",
+            WorkspaceError::Trend(_) => "TrendError",
             WorkspaceError::Empty(_) => "EmptySlotError",
         }
     }
@@ -178,11 +184,47 @@ fn remember<K: PartialEq, V: Clone, E>(
     Ok(v)
 }
 
-/// Two slots and the reports over them.
+/// A loaded series of snapshots, each kept apart (never merged). Snapshots are prepared once,
+/// by moving the decoded profiles (no copy of twenty profiles); the files' bytes are kept to
+/// decode a snapshot again for raw names or to load it as A or B.
+#[derive(Debug, Clone)]
+struct SeriesSlot {
+    files: Vec<String>,
+    bytes: Vec<Vec<u8>>,
+    /// Every snapshot finished on its own, for simplified names [0] and raw names [1].
+    prepared: [Option<Vec<Profile>>; 2],
+}
+
+impl SeriesSlot {
+    fn prepared(&mut self, raw_names: bool, limits: &Limits) -> Result<&[Profile], WorkspaceError> {
+        let i = usize::from(raw_names);
+        if self.prepared[i].is_none() {
+            let each = (0..self.files.len())
+                .map(|s| {
+                    let raw = self.decode(s, limits)?;
+                    top::prepare(vec![raw], raw_names).map_err(WorkspaceError::Prepare)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            self.prepared[i] = Some(each);
+        }
+        Ok(self.prepared[i].as_deref().expect("filled just above"))
+    }
+
+    /// Snapshot `s` decoded again from its bytes (they decoded once already).
+    fn decode(&self, s: usize, limits: &Limits) -> Result<Profile, WorkspaceError> {
+        decode::decode(&self.bytes[s], limits).map_err(|error| WorkspaceError::Decode {
+            file: self.files[s].clone(),
+            error,
+        })
+    }
+}
+
+/// Two slots, a series, and the reports over them.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
     a: Option<Slot>,
     b: Option<Slot>,
+    series: Option<SeriesSlot>,
     limits: Limits,
     memo: Memo,
 }
@@ -192,6 +234,7 @@ impl Workspace {
         Workspace {
             a: None,
             b: None,
+            series: None,
             limits,
             memo: Memo::default(),
         }
@@ -521,5 +564,106 @@ impl Workspace {
             unreachable!("both slots were prepared just above");
         };
         Ok((pa, pb, a.files.clone(), b.files.clone()))
+    }
+
+    /// Decodes a series of snapshots of one process (at least two files, of one kind). On
+    /// error the previous series stays.
+    pub fn load_series(
+        &mut self,
+        files: &[(String, &[u8])],
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<SeriesSummary, WorkspaceError> {
+        if files.len() < 2 {
+            return Err(WorkspaceError::Trend(TrendError::TooFew(files.len())));
+        }
+        let decoded = self.decode_slot(files, progress)?;
+        let named: Vec<(&str, &Profile)> = decoded
+            .files
+            .iter()
+            .map(String::as_str)
+            .zip(&decoded.raw)
+            .collect();
+        trend::check_one_kind(&named).map_err(WorkspaceError::Trend)?;
+        let summary = SeriesSummary::new(&decoded.files, &decoded.summaries);
+        let prepared = decoded
+            .raw
+            .into_iter()
+            .map(|p| top::prepare(vec![p], false))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(WorkspaceError::Prepare)?;
+        self.series = Some(SeriesSlot {
+            files: decoded.files,
+            bytes: files.iter().map(|(_, b)| b.to_vec()).collect(),
+            prepared: [Some(prepared), None],
+        });
+        Ok(summary)
+    }
+
+    pub fn clear_series(&mut self) {
+        self.series = None;
+    }
+
+    fn series_loaded(&mut self) -> Result<&mut SeriesSlot, WorkspaceError> {
+        self.series.as_mut().ok_or(WorkspaceError::Empty("series"))
+    }
+
+    /// The trend over the loaded series.
+    pub fn trend(&mut self, opts: &ViewOptions) -> Result<TrendReport, WorkspaceError> {
+        let t = self.trend_table(opts)?;
+        Ok(TrendReport::new(&t))
+    }
+
+    /// The trend in a CLI `--format`.
+    pub fn export_trend(
+        &mut self,
+        opts: &ViewOptions,
+        format: &str,
+    ) -> Result<String, WorkspaceError> {
+        let format = parse_format(format)?;
+        let t = self.trend_table(opts)?;
+        Ok(report::trend(&t, format))
+    }
+
+    fn trend_table(&mut self, opts: &ViewOptions) -> Result<trend::Trend, WorkspaceError> {
+        let trend_opts = opts.trend().map_err(WorkspaceError::Options)?;
+        let limits = self.limits;
+        let series = self.series_loaded()?;
+        let files = series.files.clone();
+        let prepared = series.prepared(opts.raw_names, &limits)?;
+        let snapshots: Vec<(&str, &Profile)> =
+            files.iter().map(String::as_str).zip(prepared).collect();
+        trend::trend(&snapshots, &trend_opts).map_err(WorkspaceError::Trend)
+    }
+
+    /// Loads the series' first and last snapshots (in the order `opts` gives) as A and B.
+    pub fn compare_first_last(&mut self, opts: &ViewOptions) -> Result<SlotPair, WorkspaceError> {
+        let how = opts.trend().map_err(WorkspaceError::Options)?.order;
+        let limits = self.limits;
+        let series = self.series_loaded()?;
+        let files = series.files.clone();
+        let order = {
+            let prepared = series.prepared(false, &limits)?;
+            let named: Vec<(&str, &Profile)> =
+                files.iter().map(String::as_str).zip(prepared).collect();
+            trend::series_order(&named, how)
+        };
+        let slot_of = |s: usize| -> Result<Slot, WorkspaceError> {
+            let raw = series.decode(s, &limits)?;
+            Ok(Slot {
+                files: vec![series.files[s].clone()],
+                summaries: vec![Summary::of(&raw)],
+                raw: vec![raw],
+                prepared: [None, None],
+            })
+        };
+        let mut a = slot_of(order[0])?;
+        let mut b = slot_of(order[order.len() - 1])?;
+        let pair = SlotPair {
+            a: Some(a.summary(SlotId::A)?),
+            b: Some(b.summary(SlotId::B)?),
+        };
+        self.a = Some(a);
+        self.b = Some(b);
+        Ok(pair)
     }
 }

@@ -183,10 +183,11 @@ fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             vec![0x12, 0x10, 0x01],
             "parsing profile: unrecognized profile format",
         ),
+        // pprof's legacy heap text, with a record pprof refuses.
         (
             "legacy.heap",
-            b"heap profile:   1:   1024 [   1:   1024] @ heap/1048576\n".to_vec(),
-            "legacy heap profile format is not supported",
+            b"heap profile: 1: 1024 [1: 1024] @ heap/1048576\n0: 1024 [0: 0] @ 0x1\n".to_vec(),
+            "parsing profile: inuse count was 0 but inuse bytes was 1024",
         ),
     ];
     let mut p = valid();

@@ -319,7 +319,6 @@ fn texts_are_recognised_by_content_whatever_their_name() {
 /// pprof's own reading of a debug=1 text (addresses only, `<unknown>` without the binary),
 /// reachable with `--pprof-text`. It goes through pprof's legacy reader.
 #[test]
-#[ignore = "needs pprof's legacy reader (branch legacy) behind GoText::Pprof"]
 fn pprof_text_flag_reads_texts_as_pprof_does() {
     let dir = gotext_dir();
     let mut checked = 0;

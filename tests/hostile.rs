@@ -269,6 +269,7 @@ fn catalogue() -> Vec<(&'static str, Vec<u8>, Expect)> {
         Expect::Error("bytes of unknown fields"),
     ));
     cases.extend(go_text_cases());
+    cases.extend(legacy_cases());
     cases
 }
 
@@ -347,6 +348,94 @@ fn go_text_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         "dump-endless-goroutine.txt.gz",
         gzip(&endless),
         Expect::Error("locations in one stack"),
+    ));
+    cases
+}
+
+/// pprof's legacy text and binary formats, read by src/decode/legacy/.
+fn legacy_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
+    const HEAP_HEADER: &str = "heap profile: 1: 1 [1: 1] @ heap/1048576\n";
+    let mut cases = Vec::new();
+    // Counts at the top of int64: pprof's unsampling overflows them to the minimum int64
+    // (Go's float-to-int conversion on amd64), and its tables show that.
+    let max = i64::MAX;
+    cases.push((
+        "legacy-int64-max.heap",
+        format!("{HEAP_HEADER}{max}: {max} [{max}: {max}] @ 0x401000 0x402000\n").into_bytes(),
+        Expect::Valid,
+    ));
+    cases.push((
+        "legacy-over-int64.heap",
+        format!("{HEAP_HEADER}9223372036854775808: 1 [1: 1] @ 0x401000\n").into_bytes(),
+        Expect::Error("strconv.ParseInt: parsing \"9223372036854775808\": value out of range"),
+    ));
+    // One record line of 10 MB: Go's scanner (and ours) stops at 64 KiB.
+    let mut long = format!("{HEAP_HEADER}1: 1 [1: 1] @").into_bytes();
+    while long.len() < 10 << 20 {
+        long.extend_from_slice(b" 0x401000");
+    }
+    long.push(b'\n');
+    cases.push((
+        "legacy-10MB-line.heap",
+        long,
+        Expect::Error("bufio.Scanner: token too long"),
+    ));
+    cases.push((
+        "legacy-bad-hex.heap",
+        format!("{HEAP_HEADER}1: 1 [1: 1] @ 0x10000000000000000\n").into_bytes(),
+        Expect::Error("failed to parse as hex 64-bit number: 0x10000000000000000"),
+    ));
+    cases.push((
+        "legacy-uppercase-hex.goroutine",
+        b"goroutine profile: total 1\n1 @ 0x4A1000\n".to_vec(),
+        Expect::Error("parsing profile: malformed profile format"),
+    ));
+    cases.push((
+        "legacy-missing-header.heap",
+        b"1: 1024 [1: 1024] @ 0x401000\n".to_vec(),
+        Expect::Error("unrecognized profile format"),
+    ));
+    cases.push((
+        "legacy-no-frames.threadcreate",
+        b"threadcreate profile: total 1\n1 @\n".to_vec(),
+        Expect::Error("parsing profile: malformed profile format"),
+    ));
+    cases.push((
+        "legacy-unended.threadz",
+        b"--- Thread 1 (name: main/1) stack: ---\n  0x401000\n".to_vec(),
+        Expect::Error("unrecognized profile format"),
+    ));
+    // A thread whose stack goes on for two million lines.
+    let mut deep = b"--- threadz 1 ---\n--- Thread 1 (name: main/1) stack: ---\n".to_vec();
+    for _ in 0..2_000_000 {
+        deep.extend_from_slice(b"0x401\n");
+    }
+    deep.extend_from_slice(b"--- Memory map: ---\n");
+    cases.push((
+        "legacy-deep-thread.threadz",
+        deep,
+        Expect::Error("locations in one stack"),
+    ));
+    // Java lines have no length limit in pprof; their addresses meet the stack-depth limit.
+    let mut java = b"--- heapz 1 ---\nformat = java\nresolution = bytes\n1024 1 @".to_vec();
+    for _ in 0..1_100_000 {
+        java.extend_from_slice(b" 0x1");
+    }
+    java.push(b'\n');
+    cases.push((
+        "legacy-java-long-line.heapz",
+        java,
+        Expect::Error("locations in one stack"),
+    ));
+    // A binary CPU record claiming 2^40 addresses in a few bytes.
+    let words: Vec<u8> = [0u64, 3, 0, 10000, 0, 1, 1 << 40, 0x401000]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
+    cases.push((
+        "legacy-cpu-depth-past-end.bin",
+        words,
+        Expect::Error("unrecognized profile format"),
     ));
     cases
 }

@@ -92,7 +92,7 @@ export function renderSampleTypes(page) {
   const { state } = page;
   const select = $('#sample-type');
   const types = sampleTypes(page, state.view);
-  const all = SLOTS.flatMap((slot) => (state.slots[slot] ? state.slots[slot].sampleTypes || [] : []));
+  const all = [...SLOTS, 'series'].flatMap((slot) => (state.slots[slot] ? state.slots[slot].sampleTypes || [] : []));
   if (state.sampleIndex && !all.includes(state.sampleIndex) && !(page.pending && page.pending.si === state.sampleIndex)) {
     state.sampleIndex = '';
   }

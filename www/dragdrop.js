@@ -1,8 +1,10 @@
 // Drag and drop: files dropped anywhere on the page (outside the slots) go to the first empty
-// slot (one file) or to A and B by profile time (two files). Two files dropped on a slot also
-// fill A and B; Shift or Alt merges them into that slot instead. More files on a slot merge.
+// slot (one file), to A and B by profile time (two files), or become the series (three or
+// more). Two files dropped on a slot also fill A and B; Shift or Alt merges them into that slot
+// instead. More files on a slot merge. Files dropped on the Series card become the series.
 import { $ } from './dom.js';
 import { SLOTS, loadInto, loadPair } from './slots.js';
+import { loadSeries } from './series.js';
 
 let dragDepth = 0;
 
@@ -16,7 +18,7 @@ function slotOf(target) {
 }
 
 function markDropTarget(slot) {
-  for (const s of SLOTS) $(`#slot-${s}`).classList.toggle('drop-target', s === slot);
+  for (const s of [...SLOTS, 'series']) $(`#slot-${s}`).classList.toggle('drop-target', s === slot);
 }
 
 function endDrag() {
@@ -27,6 +29,10 @@ function endDrag() {
 
 function handleDrop(page, files, slot, merge) {
   if (files.length === 0) return;
+  if (slot === 'series' || (!slot && files.length >= 3)) {
+    loadSeries(page, files);
+    return;
+  }
   if (files.length === 2 && !(slot && merge)) {
     loadPair(page, files, slot || 'a');
     return;
@@ -39,8 +45,6 @@ function handleDrop(page, files, slot, merge) {
     loadInto(page, page.state.slots.a ? 'b' : 'a', files);
     return;
   }
-  page.state.errors.a = { name: 'DropError', message: `${files.length} files dropped: drop one or two on the page, or several on A or B to merge them` };
-  page.renderChrome();
 }
 
 export function installDragDrop(page) {

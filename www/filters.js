@@ -76,7 +76,7 @@ export function renderTagSuggestions(page) {
   const list = $('#tag-suggestions');
   const seen = new Set();
   clear(list);
-  for (const slot of ['a', 'b']) {
+  for (const slot of ['a', 'b', 'series']) {
     const s = page.state.slots[slot];
     if (!s) continue;
     for (const p of s.profiles || []) {

@@ -9,6 +9,7 @@ import { newClient } from './recovery.js';
 import { FILTERS } from './hash.js';
 import { hideProgress, showProgress } from './progress.js';
 import { SLOTS, loadEmbedded, loadExample, renderSlot, wireSlots } from './slots.js';
+import { compareFirstLast, renderSeriesSlot, wireSeries } from './series.js';
 import { readEmbedded, showEmbedded } from './embedded.js';
 import { installDragDrop } from './dragdrop.js';
 import { currentOptions, renderControlGroups, renderHeapNote, renderSampleTypes, wireControls } from './controls.js';
@@ -22,10 +23,10 @@ import { nextSort, searchMatcher } from './views/table.js';
 import { VIEWS, viewDef } from './views/index.js';
 
 const state = {
-  slots: { a: null, b: null }, // SlotSummary or null
+  slots: { a: null, b: null, series: null }, // SlotSummary (series: SeriesSummary) or null
   labels: { a: '', b: '' },
-  errors: { a: null, b: null }, // {name, message} of the last failed load
-  loading: { a: false, b: false }, // a load into the slot is running
+  errors: { a: null, b: null, series: null }, // {name, message} of the last failed load
+  loading: { a: false, b: false, series: false }, // a load into the slot is running
   view: null, // a view id (views/index.js), or null when nothing is loaded
   sampleIndex: '', // '' = each profile's default type
   report: null, // { view, data } for the view on screen
@@ -121,7 +122,7 @@ function anyLoaded() {
 function viewValid(view) {
   const def = viewDef(view);
   if (!def) return false;
-  const loaded = { a: Boolean(state.slots.a), b: Boolean(state.slots.b) };
+  const loaded = { a: Boolean(state.slots.a), b: Boolean(state.slots.b), series: Boolean(state.slots.series) };
   return def.enabled ? def.enabled(loaded) : def.slots.every((slot) => loaded[slot]);
 }
 
@@ -131,7 +132,7 @@ function chooseView(bothBefore) {
   if (bothLoaded() && !bothBefore) {
     state.view = 'compare';
   } else if (!viewValid(state.view)) {
-    state.view = state.slots.a ? 'top-a' : state.slots.b ? 'top-b' : null;
+    state.view = state.slots.a ? 'top-a' : state.slots.b ? 'top-b' : state.slots.series ? 'trend' : null;
   }
 }
 
@@ -210,6 +211,7 @@ function viewInstance(id) {
     },
     select: (name) => selectName(name, { scroll: false }),
     focusPaths: (name) => focusPathsOn(page, name),
+    compareFirstLast: () => compareFirstLast(page),
     setFilter: (name, value) => setFilter(page, name, value),
     writeHash: () => writeHash(page),
   };
@@ -303,6 +305,7 @@ function renderTabs() {
 
 function renderChrome() {
   for (const slot of SLOTS) renderSlot(page, slot);
+  renderSeriesSlot(page);
   renderTabs();
   renderSampleTypes(page);
   document.body.dataset.view = state.view || '';
@@ -325,6 +328,7 @@ function init() {
   page.client = newClient(page);
   buildTabs();
   wireSlots(page);
+  wireSeries(page);
   installDragDrop(page);
   wireControls(page);
   wireFilters(page);

@@ -102,7 +102,7 @@ export function applyPending(page) {
     delete pending.view;
   }
   if (pending.si) {
-    const all = ['a', 'b'].flatMap((slot) => (state.slots[slot] ? state.slots[slot].sampleTypes || [] : []));
+    const all = ['a', 'b', 'series'].flatMap((slot) => (state.slots[slot] ? state.slots[slot].sampleTypes || [] : []));
     if (all.includes(pending.si)) {
       state.sampleIndex = pending.si;
       delete pending.si;

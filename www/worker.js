@@ -115,6 +115,19 @@
         return s.exportPaths(args[0] || {}, args[1]);
       case 'diffProfile':
         return s.diffProfile(args[0] || {});
+      case 'loadSeries': {
+        const [names, buffers] = args;
+        return s.loadSeries(names, buffers, progressFor(id));
+      }
+      case 'clearSeries':
+        s.clearSeries();
+        return null;
+      case 'trend':
+        return s.trend(args[0] || {});
+      case 'exportTrend':
+        return s.exportTrend(args[0] || {}, args[1]);
+      case 'compareFirstLast':
+        return s.compareFirstLast(args[0] || {});
       case 'reportHtml':
         return s.reportHtml(args[0] || {});
       default:

@@ -596,7 +596,8 @@ fn unsample(count: i64, bytes: i64, rate: i64) -> Option<(i64, i64)> {
         return Some((count, bytes));
     }
     let avg = bytes as f64 / count as f64;
-    let scale = 1.0 / (1.0 - (-avg / rate as f64).exp());
+    // Go's math.Exp, bit for bit: a last-ulp difference would change a truncated count.
+    let scale = 1.0 / (1.0 - super::legacy::gomath::go_exp(-avg / rate as f64));
     Some((to_i64(count as f64 * scale)?, to_i64(bytes as f64 * scale)?))
 }
 

@@ -1,5 +1,6 @@
-//! Bytes → `Profile`: gzip sniffing and bounded inflating, protobuf decoding, id and string
-//! resolution, and pprof's validity checks (`CheckValid`).
+//! Bytes → `Profile`: gzip sniffing and bounded inflating, the format family recognised by
+//! content ([`sniff`]), protobuf decoding, id and string resolution, pprof's validity checks
+//! (`CheckValid`), and pprof's legacy text and binary formats (`legacy/`).
 //!
 //! This is the only place that sees wire structs and the only place that validates; later
 //! stages trust the `Profile` it returns.
@@ -20,6 +21,7 @@ use prost::Message;
 use crate::error::DecodeError;
 use crate::profile::Profile;
 use crate::proto;
+pub(crate) use legacy::gomath::go_f64_to_i64;
 
 /// Bounds on what a decode may cost, so that a small hostile file cannot take unbounded
 /// memory or time. The defaults are far above every real profile seen (the largest in the
@@ -74,6 +76,33 @@ impl Stage {
     }
 }
 
+/// The format families profdiff reads, recognised by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// profile.proto.
+    Protobuf,
+    /// One of the legacy text or binary formats Go 1.19's pprof reads (its
+    /// profile/legacy_profile.go and legacy_java_profile.go).
+    PprofLegacy,
+}
+
+/// Recognises the format family of uncompressed bytes. pprof tries protobuf first and its
+/// legacy readers when that fails; the legacy formats start with headers that no valid
+/// profile.proto starts with (a zero word, or text whose first bytes are not a valid field), so
+/// looking for those headers first picks the reader pprof ends up with.
+pub fn sniff(data: &[u8]) -> Family {
+    if legacy::recognizes(data) {
+        return Family::PprofLegacy;
+    }
+    Family::Protobuf
+}
+
+/// Decodes a profile from the bytes of a file: gzip-compressed (one member or several) or not,
+/// protobuf or one of pprof's legacy formats, recognised by content.
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
+    decode_with_progress(bytes, limits, &mut |_| {})
+}
+
 /// How Go's `debug=1` texts (heap, goroutine, block, mutex, threadcreate) are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GoText {
@@ -83,12 +112,6 @@ pub enum GoText {
     /// As `go tool pprof` reads them without the binary: addresses only, through pprof's
     /// legacy reader (`--pprof-text`).
     Pprof,
-}
-
-/// Decodes a profile from the bytes of a file, recognised by content: gzip-compressed (one
-/// member or several) or raw protobuf, Go's debug=1 texts, goroutine dumps.
-pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
-    decode_with_progress(bytes, limits, &mut |_| {})
 }
 
 /// [`decode`], telling `progress` when each stage starts.
@@ -121,9 +144,8 @@ pub fn decode_as(
             progress(Stage::Decoding);
             return read_text(bytes, text, limits);
         }
-        guard::Guard::new(*limits)
-            .advance(bytes)
-            .map_err(|e| name_legacy_format(e, bytes))?;
+        let mut guard = Some(guard::Guard::new(*limits));
+        guard_protobuf(&mut guard, bytes)?;
         decode_data(bytes, limits, go_text, progress)
     }
 }
@@ -165,7 +187,8 @@ fn read_text(data: &[u8], format: TextFormat, limits: &Limits) -> Result<Profile
 
 // ---------------------------------------------------------------------------------------------
 
-/// Decodes uncompressed bytes: Go's texts, else protobuf.
+/// Decodes uncompressed bytes with the reader of their family: Go's texts, else pprof's
+/// legacy formats, else protobuf.
 fn decode_data(
     data: &[u8],
     limits: &Limits,
@@ -176,6 +199,22 @@ fn decode_data(
     if let Some(text) = text_format(data, go_text) {
         return read_text(data, text, limits);
     }
+    match sniff(data) {
+        Family::PprofLegacy => match legacy::parse(data, limits) {
+            Ok(profile) => Ok(profile),
+            Err(legacy::Error::Failed(e)) => Err(e),
+            // No legacy reader took it after all: what the protobuf reader says of it.
+            Err(legacy::Error::Unrecognized) => decode_protobuf(data, limits, progress),
+        },
+        Family::Protobuf => decode_protobuf(data, limits, progress),
+    }
+}
+
+fn decode_protobuf(
+    data: &[u8],
+    limits: &Limits,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Profile, DecodeError> {
     let wire = decode_wire(data)?;
     progress(Stage::Resolving);
     resolve::resolve(wire.profile, &wire.samples, limits)
@@ -192,8 +231,8 @@ fn inflate(bytes: &[u8], limits: &Limits, go_text: GoText) -> Result<Vec<u8>, De
     let limit = limits.max_inflated_bytes;
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len().saturating_mul(3).min(limit as usize));
     let mut reader = MultiGzDecoder::new(bytes);
-    let mut guard = guard::Guard::new(*limits);
-    // Known after the first chunk: a gzipped text is not checked as protobuf.
+    let mut guard = Some(guard::Guard::new(*limits));
+    // Known after the first chunk: a gzipped Go text is not checked as protobuf.
     let mut is_text: Option<bool> = None;
     let mut text_guard = text_builder::LineGuard::default();
     loop {
@@ -214,20 +253,25 @@ fn inflate(bytes: &[u8], limits: &Limits, go_text: GoText) -> Result<Vec<u8>, De
         if *is_text.get_or_insert_with(|| text_format(&out, go_text).is_some()) {
             text_guard.advance(&out)?;
         } else {
-            guard
-                .advance(&out)
-                .map_err(|e| name_legacy_format(e, &out))?;
+            guard_protobuf(&mut guard, &out)?;
         }
     }
     Ok(out)
 }
 
-/// A protobuf error on bytes in one of pprof's legacy formats becomes an error naming it.
-fn name_legacy_format(e: DecodeError, data: &[u8]) -> DecodeError {
-    match (&e, legacy::sniff(data)) {
-        (DecodeError::Protobuf(_), Some(kind)) => DecodeError::Legacy(kind),
-        _ => e,
+/// Runs the protobuf guard over `data` (everything inflated so far). The guard reads
+/// protobuf field headers; when it objects to data of another family, it is switched off, as
+/// that family's reader applies the limits itself.
+fn guard_protobuf(guard: &mut Option<guard::Guard>, data: &[u8]) -> Result<(), DecodeError> {
+    if let Some(g) = guard
+        && let Err(e) = g.advance(data)
+    {
+        if sniff(data) == Family::Protobuf {
+            return Err(e);
+        }
+        *guard = None;
     }
+    Ok(())
 }
 
 /// A profile split on the wire: every field but the samples decoded by prost, and the
@@ -238,18 +282,14 @@ struct Wire<'a> {
 }
 
 /// Decodes the protobuf, with pprof's two special cases: empty input, and two profiles
-/// concatenated (time_nanos set twice). Bytes that are not a profile are checked for the
-/// legacy formats pprof also reads, so that the error can name them.
+/// concatenated (time_nanos set twice).
 fn decode_wire(data: &[u8]) -> Result<Wire<'_>, DecodeError> {
     if data.is_empty() {
         return Err(DecodeError::Empty);
     }
     split_samples(data).map_err(|message| match message {
         Split::Concatenated => DecodeError::Concatenated,
-        Split::Bad(message) => match legacy::sniff(data) {
-            Some(kind) => DecodeError::Legacy(kind),
-            None => DecodeError::Protobuf(message),
-        },
+        Split::Bad(message) => DecodeError::Protobuf(message),
     })
 }
 

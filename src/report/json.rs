@@ -10,6 +10,7 @@ use crate::profile::Profile;
 use crate::report::text;
 use crate::summary::Summary;
 use crate::top::{Header, Row, TopTable};
+use crate::trend::{self, Trend, TrendRow};
 
 /// Version of the JSON shape.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -672,6 +673,179 @@ impl MemStatsReport {
                 .map(|&(key, text)| MemNoteDto { key, text })
                 .collect(),
             text: text::memstats(c, a_files, b_files),
+        }
+    }
+}
+
+/// One snapshot of a series.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotDto {
+    pub file: String,
+    pub time_nanos: i64,
+    /// `2006-01-02 15:04:05 UTC`, or "" when unknown.
+    pub time: String,
+    pub total: i64,
+    pub total_text: String,
+    pub header: HeaderDto,
+}
+
+/// One trend row.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TrendRowDto {
+    pub name: String,
+    /// The raw values the row is judged by (flat, or cum with `key: "cum"`), one per snapshot.
+    pub values: Vec<i64>,
+    pub flat: Vec<i64>,
+    pub cum: Vec<i64>,
+    pub first: i64,
+    pub last: i64,
+    /// Last minus first.
+    pub delta: i64,
+    /// Least-squares slope in sample units per `slopeUnit`.
+    pub slope: f64,
+    /// Mann–Kendall τ.
+    pub tau: f64,
+    /// `GROWING`, `SHRINKING`, `STEADY` or `NOISY`.
+    pub verdict: &'static str,
+    pub first_text: String,
+    pub last_text: String,
+    pub delta_text: String,
+    pub slope_text: String,
+    pub value_texts: Vec<String>,
+    /// The values as Unicode blocks, as the text report prints them.
+    pub sparkline: String,
+}
+
+impl TrendRowDto {
+    fn new(r: &TrendRow) -> TrendRowDto {
+        TrendRowDto {
+            name: r.name.clone(),
+            values: r.values.clone(),
+            flat: r.flat.clone(),
+            cum: r.cum.clone(),
+            first: r.values[0],
+            last: r.values[r.values.len() - 1],
+            delta: r.delta,
+            slope: r.slope,
+            tau: r.tau,
+            verdict: r.verdict.as_str(),
+            first_text: r.first_text.clone(),
+            last_text: r.last_text.clone(),
+            delta_text: r.delta_text.clone(),
+            slope_text: r.slope_text.clone(),
+            value_texts: r.value_texts.clone(),
+            sparkline: trend::sparkline(&r.values),
+        }
+    }
+}
+
+/// `profdiff trend --format=json`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TrendReport {
+    pub schema_version: u32,
+    pub kind: &'static str,
+    /// In series order.
+    pub snapshots: Vec<SnapshotDto>,
+    pub sample_type: String,
+    pub sample_unit: String,
+    pub output_unit: String,
+    /// `hour` or `snapshot`: what the slopes are per.
+    pub slope_unit: &'static str,
+    /// `flat` or `cum`: which value rows are judged and ranked by.
+    pub key: &'static str,
+    pub delta_total: i64,
+    pub delta_total_text: String,
+    pub delta_total_pct_text: String,
+    pub totals_sparkline: String,
+    pub noise_floor: i64,
+    pub noise_floor_text: String,
+    pub normalized: bool,
+    pub lines: Vec<String>,
+    /// Ranked by growth: GROWING first, then by Δ descending.
+    pub rows: Vec<TrendRowDto>,
+    pub dropped_rows: usize,
+    pub active_filters: Vec<String>,
+    pub warnings: Vec<String>,
+    pub text: String,
+}
+
+impl TrendReport {
+    pub fn new(t: &Trend) -> TrendReport {
+        let totals: Vec<i64> = t.snapshots.iter().map(|s| s.total).collect();
+        TrendReport {
+            schema_version: SCHEMA_VERSION,
+            kind: "trend",
+            snapshots: t
+                .snapshots
+                .iter()
+                .zip(&t.total_texts)
+                .map(|(s, total_text)| SnapshotDto {
+                    file: s.file.clone(),
+                    time_nanos: s.header.time_nanos,
+                    time: time_text(s.header.time_nanos),
+                    total: s.total,
+                    total_text: total_text.clone(),
+                    header: HeaderDto::new(&s.header),
+                })
+                .collect(),
+            sample_type: t.sample_type.clone(),
+            sample_unit: t.sample_unit.clone(),
+            output_unit: t.output_unit.clone(),
+            slope_unit: match t.slope_unit {
+                trend::SlopeUnit::PerHour => "hour",
+                trend::SlopeUnit::PerSnapshot => "snapshot",
+            },
+            key: t.key,
+            delta_total: t.delta_total,
+            delta_total_text: t.delta_total_text.clone(),
+            delta_total_pct_text: t.delta_total_pct_text.clone(),
+            totals_sparkline: trend::sparkline(&totals),
+            noise_floor: t.noise_floor,
+            noise_floor_text: t.noise_floor_text.clone(),
+            normalized: t.normalized,
+            lines: text::trend_header_lines(t),
+            rows: t.rows.iter().map(TrendRowDto::new).collect(),
+            dropped_rows: t.dropped_rows,
+            active_filters: t.active_filters.clone(),
+            warnings: t.warnings.clone(),
+            text: text::trend(t),
+        }
+    }
+}
+
+/// A loaded series, in the order its files were given.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SeriesSummary {
+    pub files: Vec<String>,
+    pub count: usize,
+    /// The first snapshot's sample type names, and its default.
+    pub sample_types: Vec<String>,
+    pub default_sample_type: String,
+    pub profiles: Vec<FileSummary>,
+}
+
+impl SeriesSummary {
+    pub fn new(files: &[String], summaries: &[Summary]) -> SeriesSummary {
+        let first = summaries.first();
+        SeriesSummary {
+            files: files.to_vec(),
+            count: files.len(),
+            sample_types: first.map_or(Vec::new(), |s| {
+                s.sample_types.iter().map(|t| t.ty.clone()).collect()
+            }),
+            default_sample_type: first
+                .and_then(|s| s.sample_types.iter().find(|t| t.is_default))
+                .map(|t| t.ty.clone())
+                .unwrap_or_default(),
+            profiles: files
+                .iter()
+                .zip(summaries)
+                .map(|(f, s)| FileSummary::new(f, s))
+                .collect(),
         }
     }
 }

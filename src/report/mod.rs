@@ -30,6 +30,7 @@ impl Format {
 
 use crate::compare::{Comparison, Paths, Peek};
 use crate::top::TopTable;
+use crate::trend::Trend;
 
 /// A `top` table in `format`.
 pub fn top(t: &TopTable, format: Format) -> String {
@@ -85,5 +86,15 @@ pub fn memstats(
         }
         Format::Csv => table::csv(&table::Table::from_memstats(c, a_files, b_files, true)),
         Format::Json => json::to_string(&json::MemStatsReport::new(c, a_files, b_files)),
+    }
+}
+
+/// A trend over a series of snapshots in `format`.
+pub fn trend(t: &Trend, format: Format) -> String {
+    match format {
+        Format::Text => text::trend(t),
+        Format::Markdown => table::markdown(&table::Table::from_trend(t)),
+        Format::Csv => table::csv(&table::Table::from_trend(t)),
+        Format::Json => json::to_string(&json::TrendReport::new(t)),
     }
 }

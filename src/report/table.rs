@@ -5,6 +5,7 @@
 use crate::compare::{Comparison, Paths, Peek};
 use crate::report::text;
 use crate::top::TopTable;
+use crate::trend::{self, Trend};
 
 /// A report as lines of context and a grid of cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +14,7 @@ pub struct Table {
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
     /// Raw numbers per row, for CSV, named by `raw_columns`.
-    pub raw_columns: Vec<&'static str>,
+    pub raw_columns: Vec<String>,
     pub raw_rows: Vec<Vec<i64>>,
 }
 
@@ -37,7 +38,7 @@ impl Table {
                     ]
                 })
                 .collect(),
-            raw_columns: vec!["flat_value", "cum_value"],
+            raw_columns: owned(&["flat_value", "cum_value"]),
             raw_rows: t.rows.iter().map(|r| vec![r.flat, r.cum]).collect(),
         }
     }
@@ -65,7 +66,7 @@ impl Table {
                     ]
                 })
                 .collect(),
-            raw_columns: vec!["a_flat_value", "b_flat_value", "a_cum_value", "b_cum_value"],
+            raw_columns: owned(&["a_flat_value", "b_flat_value", "a_cum_value", "b_cum_value"]),
             raw_rows: c
                 .rows
                 .iter()
@@ -92,7 +93,7 @@ impl Table {
                     ]
                 })
                 .collect(),
-            raw_columns: vec!["a_value", "b_value"],
+            raw_columns: owned(&["a_value", "b_value"]),
             raw_rows: p.nodes.iter().map(|n| vec![n.a, n.b]).collect(),
         }
     }
@@ -137,7 +138,7 @@ impl Table {
             )],
             columns: vec!["role", "name", "A", "B", "Δ", "inline"],
             rows,
-            raw_columns: vec!["a_value", "b_value"],
+            raw_columns: owned(&["a_value", "b_value"]),
             raw_rows,
         }
     }
@@ -186,6 +187,43 @@ impl Table {
     }
 }
 
+fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+impl Table {
+    /// A trend: one row per node with its first, last, Δ, slope, verdict, sparkline and every
+    /// snapshot's value; CSV adds the raw values as `value_1` … `value_N`.
+    pub fn from_trend(t: &Trend) -> Table {
+        Table {
+            title_lines: text::trend_header_lines(t),
+            columns: vec![
+                "name", "first", "last", "Δ", "slope", "verdict", "series", "values",
+            ],
+            rows: t
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.name.clone(),
+                        r.first_text.clone(),
+                        r.last_text.clone(),
+                        r.delta_text.clone(),
+                        r.slope_text.clone(),
+                        r.verdict.as_str().to_string(),
+                        trend::sparkline(&r.values),
+                        r.value_texts.join(" "),
+                    ]
+                })
+                .collect(),
+            raw_columns: (1..=t.snapshots.len())
+                .map(|i| format!("value_{i}"))
+                .collect(),
+            raw_rows: t.rows.iter().map(|r| r.values.clone()).collect(),
+        }
+    }
+}
+
 /// GitHub-flavoured Markdown: the title lines as a code block (they are pprof's text), then
 /// the table.
 pub fn markdown(t: &Table) -> String {
@@ -205,7 +243,10 @@ pub fn markdown(t: &Table) -> String {
     }
     out.push_str("\n|");
     for c in &t.columns {
-        let numeric = !matches!(*c, "name" | "path" | "inline" | "status" | "role");
+        let numeric = !matches!(
+            *c,
+            "name" | "path" | "inline" | "status" | "role" | "verdict" | "series" | "values"
+        );
         out.push_str(if numeric { " ---: |" } else { " --- |" });
     }
     out.push('\n');
@@ -235,8 +276,9 @@ pub fn csv(t: &Table) -> String {
     let header: Vec<String> = t
         .columns
         .iter()
-        .chain(&t.raw_columns)
-        .map(|c| field(c))
+        .copied()
+        .chain(t.raw_columns.iter().map(String::as_str))
+        .map(field)
         .collect();
     out.push_str(&header.join(","));
     out.push_str("\r\n");

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use crate::compare::{Comparison, Paths, Side};
 use crate::top::{Header, TopTable};
+use crate::trend::{self, Order, Trend};
 use crate::units;
 
 /// The whole `-top` output: header lines, column titles and one line per row.
@@ -50,7 +51,8 @@ pub fn header_lines(table: &TopTable) -> Vec<String> {
     ));
     if table.total != 0 {
         if table.dropped_nodes > 0 {
-            let cutoff = ((table.total as f64 * table.node_fraction) as i64).wrapping_abs();
+            let cutoff = crate::decode::go_f64_to_i64(table.total as f64 * table.node_fraction)
+                .wrapping_abs();
             lines.push(format!(
                 "Dropped {} {} (cum <= {})",
                 table.dropped_nodes,
@@ -509,6 +511,117 @@ pub fn memstats(c: &crate::memstats::Comparison, a_files: &[String], b_files: &[
                 cell(&c.b, i)
             );
         }
+    }
+    out
+}
+
+/// The lines above a trend table: the snapshots with their times and totals, the totals'
+/// sparkline and change, and the rule the verdicts follow.
+pub fn trend_header_lines(t: &Trend) -> Vec<String> {
+    let mut lines = vec![
+        format!("Type: {}", t.sample_type),
+        format!(
+            "Series: {} snapshots, {}",
+            t.snapshots.len(),
+            match t.order {
+                Order::Time if t.snapshots.iter().all(|s| s.header.time_nanos != 0) =>
+                    "ordered by profile time",
+                Order::Time => "in the given order (a profile has no time)",
+                Order::Args => "in the given order (--order=args)",
+            }
+        ),
+    ];
+    let width = t
+        .total_texts
+        .iter()
+        .map(|s| s.len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    lines.push(format!(
+        "{:>4}  {:<23}  {:>width$}  file",
+        "#", "time", "total"
+    ));
+    for (i, (s, total)) in t.snapshots.iter().zip(&t.total_texts).enumerate() {
+        let time = if s.header.time_nanos != 0 {
+            format_time(s.header.time_nanos)
+        } else {
+            "-".to_string()
+        };
+        lines.push(format!(
+            "{:>4}  {time:<23}  {total:>width$}  {}",
+            i + 1,
+            s.file
+        ));
+    }
+    let totals: Vec<i64> = t.snapshots.iter().map(|s| s.total).collect();
+    lines.push(format!(
+        "Totals: {} {} → {} ({}, {})",
+        trend::sparkline(&totals),
+        t.total_texts.first().map_or("", String::as_str),
+        t.total_texts.last().map_or("", String::as_str),
+        t.delta_total_text,
+        t.delta_total_pct_text
+    ));
+    if t.normalized {
+        lines.push(
+            "Every snapshot was scaled to the last one's total first (--normalize)".to_string(),
+        );
+    }
+    if !t.active_filters.is_empty() {
+        lines.push("Active filters (every snapshot):".to_string());
+        for f in &t.active_filters {
+            lines.push(format!("   {}", truncate_filter(f)));
+        }
+    }
+    lines.push(format!(
+        "Verdicts on {}: GROWING when Δ > {} (noise floor, {}% of the largest total) and Mann-Kendall τ ≥ {}; SHRINKING likewise downwards; STEADY when all values lie within the floor; NOISY otherwise",
+        t.key,
+        t.noise_floor_text,
+        t.noise_floor_share * 100.0,
+        trend::TAU_THRESHOLD
+    ));
+    lines.push(format!(
+        "Showing {} of {} rows{}",
+        t.rows.len(),
+        t.orig_count + t.dropped_rows,
+        if t.dropped_rows > 0 {
+            format!(
+                "; dropped {} whose cum stays below the node fraction",
+                t.dropped_rows
+            )
+        } else {
+            String::new()
+        }
+    ));
+    lines
+}
+
+/// `profdiff trend`: the header lines and one aligned row per node, ranked by growth.
+pub fn trend(t: &Trend) -> String {
+    let mut out = String::new();
+    for line in trend_header_lines(t) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let spark_width = t.snapshots.len().max(6);
+    let _ = writeln!(
+        out,
+        "{:>10} {:>10} {:>11} {:>15}  {:<9}  {:<spark_width$}  name",
+        "first", "last", "Δ", "slope", "verdict", "series"
+    );
+    for r in &t.rows {
+        let _ = writeln!(
+            out,
+            "{:>10} {:>10} {:>11} {:>15}  {:<9}  {:<spark_width$}  {}",
+            r.first_text,
+            r.last_text,
+            r.delta_text,
+            r.slope_text,
+            r.verdict.as_str(),
+            trend::sparkline(&r.values),
+            r.name
+        );
     }
     out
 }

@@ -2,7 +2,7 @@
 // scripts/build-wasm.sh into target/wasm-node/): the same reports as the CLI, typed errors.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, cliError, cliJson, cliOutput, randomBytes, tempDir, writeTemp } from './lib.mjs';
@@ -138,5 +138,37 @@ describe('bindings (nodejs)', () => {
     const html = s.reportHtml({});
     assert.ok(!/<script/i.test(html));
     for (const r of cliJson(['diff', 'heap.pb.gz', 'heap2.pb.gz']).rows) assert.ok(html.includes(r.deltaFlatText));
+  });
+
+  it('a series: loadSeries, trend and exportTrend equal profdiff trend, compareFirstLast, mixed kinds refused', () => {
+    const dir = join(ROOT, 'tests', 'fixtures', 'series', 'profiles');
+    const names = readdirSync(dir).filter((n) => n.startsWith('goroutine-')).sort();
+    const buffers = names.map((n) => new Uint8Array(readFileSync(join(dir, n))));
+    const s = new wasm.Session();
+    const summary = s.loadSeries(names, buffers);
+    assert.equal(summary.count, names.length);
+    const opts = { hide: 'runtime' };
+    const trend = s.trend(opts);
+    const cli = cliJson(['trend', '--hide=runtime', ...names], dir);
+    assert.equal(trend.kind, 'trend');
+    assert.deepEqual(trend.rows, cli.rows);
+    assert.deepEqual(trend.snapshots.map((x) => x.file), cli.snapshots.map((x) => x.file));
+    assert.equal(trend.rows[0].name, 'main.leakedReader');
+    assert.equal(trend.rows[0].verdict, 'GROWING');
+    for (const format of ['text', 'markdown', 'csv', 'json']) {
+      assert.equal(s.exportTrend({ ...opts, cum: true }, format),
+        cliOutput(['trend', '--hide=runtime', '--cum', `--format=${format}`, ...names], dir), `trend ${format}`);
+    }
+    const pair = s.compareFirstLast({});
+    assert.deepEqual(pair.a.files, [names[0]]);
+    assert.deepEqual(pair.b.files, [names[names.length - 1]]);
+    assert.equal(s.compare({ hide: 'runtime' }).rows.find((r) => r.name === 'main.leakedReader').deltaFlat, trend.rows[0].delta);
+
+    const heap = new Uint8Array(readFileSync(join(dir, 'heap-01.pb.gz')));
+    assert.throws(() => s.loadSeries(['goroutine-01.pb.gz', 'heap-01.pb.gz'], [buffers[0], heap]), (e) => {
+      assert.equal(e.name, 'TrendError');
+      assert.match(e.message, /goroutine-01\.pb\.gz.*heap-01\.pb\.gz|heap-01\.pb\.gz.*goroutine-01\.pb\.gz/);
+      return true;
+    });
   });
 });

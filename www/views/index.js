@@ -5,8 +5,9 @@ import { topA, topB } from './top-table.js';
 import { compare } from './compare-table.js';
 import { paths } from './paths.js';
 import { memory } from './memory.js';
+import { trend } from './trend.js';
 
-export const VIEWS = [topA, topB, compare, paths, memory];
+export const VIEWS = [topA, topB, compare, paths, memory, trend];
 
 /** The definition of view `id`, or null. */
 export function viewDef(id) {

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use profdiff::filter::Expressions;
 use profdiff::graph::{self, Granularity};
 use profdiff::report::Format;
-use profdiff::{compare, top};
+use profdiff::{compare, top, trend};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -33,6 +33,9 @@ pub enum Command {
     /// Show a function's callers and callees with A, B and Δ per edge (pprof's peek, for one
     /// profile or a pair).
     Peek(Box<PeekArgs>),
+    /// Follow nodes across a series of profiles of one process over time: first, last, Δ,
+    /// slope and a verdict (GROWING, SHRINKING, STEADY, NOISY) per node, ranked by growth.
+    Trend(Box<TrendArgs>),
     /// Describe a profile: sample types with totals, period, time, duration, sizes, labels,
     /// and runtime.MemStats when a Go heap text carries them.
     Info(InfoArgs),
@@ -229,6 +232,35 @@ pub struct TopArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct TrendArgs {
+    /// Snapshots of one process (at least two), each gzip-compressed or raw protobuf.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Order of the snapshots: by profile time (ties and missing times keep the given
+    /// order), or as given.
+    #[arg(long, default_value = "time", value_parser = parse_order)]
+    pub order: trend::Order,
+    /// Scale every snapshot so that each sample type sums to the last snapshot's.
+    #[arg(long)]
+    pub normalize: bool,
+    /// The noise floor as a share of the largest snapshot total: a node is STEADY while it
+    /// stays within it, and GROWING needs a Δ above it.
+    #[arg(long = "noise-floor", default_value_t = trend::DEFAULT_NOISE_FLOOR)]
+    pub noise_floor: f64,
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
+    /// Exit 3 when the change from the first to the last snapshot meets a condition: the
+    /// diff gate's grammar plus growing>AMOUNT (any GROWING node whose Δ exceeds AMOUNT).
+    #[arg(long = "fail-if")]
+    pub fail_if: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct InfoArgs {
     /// A profile file.
     pub file: PathBuf,
@@ -342,6 +374,14 @@ impl InputArgs {
 fn parse_format(s: &str) -> Result<Format, String> {
     Format::from_name(s)
         .ok_or_else(|| format!("unknown format {s:?}: use text, markdown, csv or json"))
+}
+
+fn parse_order(s: &str) -> Result<trend::Order, String> {
+    match s {
+        "time" => Ok(trend::Order::Time),
+        "args" => Ok(trend::Order::Args),
+        _ => Err(format!("unknown order {s:?}: use time or args")),
+    }
 }
 
 fn parse_granularity(s: &str) -> Result<Granularity, String> {

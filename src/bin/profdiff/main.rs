@@ -17,10 +17,10 @@ use clap::Parser;
 
 use args::{
     Cli, Command, DiffArgs, InfoArgs, InputArgs, MemStatsArgs, PathsArgs, PeekArgs, SidesArgs,
-    TopArgs,
+    TopArgs, TrendArgs,
 };
 use inputs::{Loaded, ReadOptions, io_reason};
-use profdiff::{Profile, compare, gate, memstats, report, summary, top};
+use profdiff::{Profile, compare, gate, memstats, report, summary, top, trend};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -59,6 +59,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Diff(a) => run_diff(a),
         Command::Paths(a) => run_paths(a),
         Command::Peek(a) => run_peek(a),
+        Command::Trend(a) => run_trend(a),
         Command::Info(a) => run_info(a),
         Command::Memstats(a) => run_memstats(a),
         Command::Web(a) => web::run_web(a),
@@ -227,17 +228,68 @@ fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
         all.top.graph.node_count = 0;
         let full = compare::compare(&sides.a, &sides.b, &all)
             .map_err(|e| Failure::Message(e.to_string()))?;
-        let trips =
-            gate::evaluate(&conditions, &full).map_err(|e| Failure::Message(e.to_string()))?;
-        if !trips.is_empty() {
-            for t in &trips {
-                eprintln!(
-                    "profdiff: --fail-if tripped: {}: {}",
-                    t.condition, t.observed
-                );
-            }
-            return Err(Failure::Gate);
-        }
+        return check_gate(&conditions, &full);
+    }
+    Ok(())
+}
+
+/// Exit status 3, with one stderr line per condition that held.
+fn check_gate(
+    conditions: &[gate::Condition],
+    observed: &impl gate::Observed,
+) -> Result<(), Failure> {
+    let trips =
+        gate::evaluate(conditions, observed).map_err(|e| Failure::Message(e.to_string()))?;
+    if trips.is_empty() {
+        return Ok(());
+    }
+    for t in &trips {
+        eprintln!(
+            "profdiff: --fail-if tripped: {}: {}",
+            t.condition, t.observed
+        );
+    }
+    Err(Failure::Gate)
+}
+
+fn run_trend(a: &TrendArgs) -> Result<(), Failure> {
+    let conditions = a
+        .fail_if
+        .as_deref()
+        .map(gate::parse)
+        .transpose()
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    let sources: Vec<&Path> = a.files.iter().map(PathBuf::as_path).collect();
+    let loaded = load_all(&sources, &a.input)?;
+    let names: Vec<String> = loaded.iter().map(|l| l.name.clone()).collect();
+    // Every snapshot is prepared on its own: a series is never merged.
+    let profiles = loaded
+        .into_iter()
+        .map(|l| {
+            top::prepare(vec![l.profile], a.table.raw_names)
+                .map_err(|e| Failure::Message(format!("{}: {e}", l.name)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let snapshots: Vec<(&str, &Profile)> =
+        names.iter().map(String::as_str).zip(&profiles).collect();
+    let opts = trend::Options {
+        top: top::Options::from(&a.table),
+        normalize: a.normalize,
+        sort: compare::SortBy::from(&a.table),
+        order: a.order,
+        noise_floor: a.noise_floor,
+    };
+    let series =
+        trend::aggregate_series(&snapshots, &opts).map_err(|e| Failure::Message(e.to_string()))?;
+    let t = series.report(&opts);
+    print_warnings(&t.warnings);
+    write_stdout(&report::trend(&t, a.format))?;
+    if let Some(conditions) = conditions {
+        // Every node counts for the gate, not only the rows shown.
+        let mut all = opts.clone();
+        all.top.graph.node_fraction = 0.0;
+        all.top.graph.node_count = 0;
+        return check_gate(&conditions, &series.report(&all));
     }
     Ok(())
 }
