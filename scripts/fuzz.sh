@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 export RUSTC_BOOTSTRAP=1
-targets=(decode decode_top decode_diff structured decode_legacy)
+targets=(decode decode_top decode_diff structured go_text goroutine_dump decode_legacy)
 
 # Seed corpora from the project's own profiles. decode_top reads an option byte first and
 # decode_diff a split byte, so their seeds get one prepended.
@@ -43,6 +43,22 @@ legacy_seed threadz '\x06--- Thread 1 (name: main/1) stack: ---\n PC: 0x10: f\n 
 legacy_seed contentionz '\x08 19490304 27 @ 0xbccc97 0xc61202\n--- Memory map: ---\n00400000-00fcb000 r-xp 0 08:01 1 /bin/app\n'
 legacy_seed java-heap '\x0b 4752 9 @ 0x2b 0x2c\n 0x2b com.example.f (F.java:12)\n 0x2c GC\n'
 legacy_seed cpu '\x0d\x01\x00\x00\x00\x02\x00\x00\x00\x10\x10\x40\x00\x20\x20\x40\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00'
+
+# Go's texts: go_text reads a header-selector byte and puts its own header in front, so its
+# seeds are the fixtures' bodies; goroutine_dump puts `goroutine 1 [running]:` in front.
+mkdir -p fuzz/corpus/go_text fuzz/corpus/goroutine_dump
+i=0
+for p in heap goroutine mutex block; do
+  for f in tests/fixtures/gotext/*/"$p.txt"; do
+    [[ -f "$f" ]] || continue
+    { printf "\\x0$i"; tail -n +2 "$f"; } >"fuzz/corpus/go_text/seed-$p-$(basename "$(dirname "$f")")"
+  done
+  i=$((i + 1))
+done
+for f in tests/fixtures/gotext/*/goroutine-dump.txt tests/fixtures/gotext/crash/*.txt; do
+  [[ -f "$f" ]] || continue
+  cp -f "$f" "fuzz/corpus/goroutine_dump/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+done
 
 (cd fuzz && cargo fuzz build -O >/dev/null 2>&1) || (cd fuzz && cargo fuzz build -O)
 total=0

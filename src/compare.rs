@@ -79,6 +79,8 @@ pub struct Side {
     pub header: Header,
     pub total: i64,
     pub total_text: String,
+    /// `runtime.MemStats` when the side is one Go heap text (`debug=1`).
+    pub memstats: Option<crate::memstats::MemStats>,
 }
 
 /// One row of the comparison table.
@@ -163,7 +165,10 @@ pub fn compare(a: &Profile, b: &Profile, opts: &Options) -> Result<Comparison, C
         || weights_of(&a_sel, &opts.top),
         || weights_of(&b_sel, &opts.top),
     );
-    Ok(build(&a_sel.info, &a_rows, &b_sel.info, &b_rows, opts))
+    let mut c = build(&a_sel.info, &a_rows, &b_sel.info, &b_rows, opts);
+    c.a.memstats = a.memstats.clone();
+    c.b.memstats = b.memstats.clone();
+    Ok(c)
 }
 
 /// Selects A with the options and B with A's chosen type, by name, so that both sides show the
@@ -325,6 +330,7 @@ fn side(an: &SideInfo, fmt: &dyn Fn(i64) -> String) -> Side {
         header: an.header.clone(),
         total: an.total,
         total_text: fmt(an.total),
+        memstats: None,
     }
 }
 

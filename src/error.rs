@@ -25,6 +25,10 @@ pub enum DecodeError {
     Empty,
     #[error("parsing profile: concatenated profiles detected")]
     Concatenated,
+    /// A problem in a text profile (Go's debug=1 texts, goroutine dumps); line 0 when the
+    /// problem is not on one line.
+    #[error("parsing profile: {}{problem}", line_prefix(*line))]
+    Text { line: usize, problem: String },
     /// A legacy (text or binary) profile that pprof's reader for its format refuses, worded
     /// as pprof words it.
     #[error("parsing profile: {0}")]
@@ -70,5 +74,13 @@ fn limit_hint(flag: &str) -> String {
         " (a fixed limit)".to_string()
     } else {
         format!(" (a limit; raise it with {flag})")
+    }
+}
+
+fn line_prefix(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!("line {line}: ")
     }
 }

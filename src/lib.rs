@@ -16,6 +16,7 @@ pub mod flame;
 mod fxhash;
 pub mod gate;
 pub mod graph;
+pub mod memstats;
 pub mod merge;
 pub mod names;
 pub mod options;
@@ -31,6 +32,6 @@ pub mod units;
 mod wasm;
 pub mod workspace;
 
-pub use decode::{Limits, decode};
+pub use decode::{GoText, Limits, decode};
 pub use error::DecodeError;
 pub use profile::Profile;

@@ -634,5 +634,10 @@ fn combine_headers(sources: &[Profile]) -> Profile {
         comments,
         default_sample_type,
         doc_url,
+        // MemStats describe one process at one moment: kept for a single source only.
+        memstats: match sources {
+            [one] => one.memstats.clone(),
+            _ => None,
+        },
     }
 }

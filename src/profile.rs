@@ -224,6 +224,9 @@ pub struct Profile {
     pub comments: Vec<String>,
     pub default_sample_type: String,
     pub doc_url: String,
+    /// `runtime.MemStats` when the profile came from a Go heap text (`debug=1`) that ends with
+    /// it; protobuf profiles never carry it.
+    pub memstats: Option<crate::memstats::MemStats>,
 }
 
 impl Profile {

@@ -46,6 +46,8 @@ pub struct Summary {
     pub build_id: String,
     pub doc_url: String,
     pub default_sample_type: String,
+    /// `runtime.MemStats` from a Go heap text.
+    pub memstats: Option<crate::memstats::MemStats>,
 }
 
 impl Summary {
@@ -82,6 +84,7 @@ impl Summary {
             build_id: main.map(|m| m.build_id.clone()).unwrap_or_default(),
             doc_url: profile.doc_url.clone(),
             default_sample_type: profile.default_sample_type.clone(),
+            memstats: profile.memstats.clone(),
         }
     }
 }

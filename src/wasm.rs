@@ -194,6 +194,21 @@ impl Session {
         to_js(&report)
     }
 
+    /// The runtime.MemStats of A and B (the JSON of `profdiff memstats --format=json`, with
+    /// null for a side without them).
+    pub fn memstats(&mut self) -> Result<JsValue, JsValue> {
+        let report = self.workspace.memstats().map_err(into_js_error)?;
+        to_js(&report)
+    }
+
+    /// The MemStats comparison as the CLI prints it with `--format`.
+    #[wasm_bindgen(js_name = exportMemstats)]
+    pub fn export_memstats(&mut self, format: &str) -> Result<String, JsValue> {
+        self.workspace
+            .export_memstats(format)
+            .map_err(into_js_error)
+    }
+
     /// A function's callers and callees in A and B (the JSON of `profdiff peek --format=json`).
     pub fn peek(&mut self, name: &str, opts: JsValue) -> Result<JsValue, JsValue> {
         let report = self

@@ -14,8 +14,8 @@ use crate::options::{OptionsError, ViewOptions};
 use crate::profile::Profile;
 use crate::report::flame::{FlameViewDto, FrameDto};
 use crate::report::json::{
-    DiffReport, PathsReport, PeekReport, SeriesSummary, SlotPair, SlotSummary, TopReport,
-    TrendReport,
+    DiffReport, MemStatsReport, PathsReport, PeekReport, SeriesSummary, SlotPair, SlotSummary,
+    TopReport, TrendReport,
 };
 use crate::report::{self, Format};
 use crate::summary::Summary;
@@ -455,6 +455,36 @@ impl Workspace {
         }
         let p = compare::peek(a, b, name, &cmp_opts).map_err(WorkspaceError::Compare)?;
         Ok(PeekReport::new(&p))
+    }
+
+    /// The runtime.MemStats of the loaded slots side by side (the Memory view); a side
+    /// without them (empty, protobuf, several files) is null.
+    pub fn memstats(&mut self) -> Result<MemStatsReport, WorkspaceError> {
+        let (c, a_files, b_files) = self.memstats_comparison()?;
+        Ok(MemStatsReport::new(&c, &a_files, &b_files))
+    }
+
+    fn memstats_comparison(
+        &mut self,
+    ) -> Result<(crate::memstats::Comparison, Vec<String>, Vec<String>), WorkspaceError> {
+        for id in [SlotId::A, SlotId::B] {
+            if let Some(slot) = self.slot_mut(id) {
+                slot.prepared(false)?;
+            }
+        }
+        fn side(s: &Option<Slot>) -> Option<&Profile> {
+            s.as_ref().and_then(|s| s.prepared[0].as_ref())
+        }
+        let files = |s: &Option<Slot>| s.as_ref().map_or_else(Vec::new, |s| s.files.clone());
+        let c = crate::memstats::Comparison::of(side(&self.a), side(&self.b));
+        Ok((c, files(&self.a), files(&self.b)))
+    }
+
+    /// The MemStats comparison in a CLI `--format`.
+    pub fn export_memstats(&mut self, format: &str) -> Result<String, WorkspaceError> {
+        let format = parse_format(format)?;
+        let (c, a_files, b_files) = self.memstats_comparison()?;
+        Ok(report::memstats(&c, &a_files, &b_files, format))
     }
 
     /// A slot's `top` in a CLI `--format` (text, markdown, csv or json).

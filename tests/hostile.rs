@@ -268,7 +268,87 @@ fn catalogue() -> Vec<(&'static str, Vec<u8>, Expect)> {
         bomb(&header, b'x', 300 << 20),
         Expect::Error("bytes of unknown fields"),
     ));
+    cases.extend(go_text_cases());
     cases.extend(legacy_cases());
+    cases
+}
+
+/// Go's text profiles gone wrong (the readers of `src/decode/gotext.rs` and
+/// `goroutine_dump.rs`).
+fn go_text_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
+    let frame = "#\t0x4c2bd0\tmain.holdBlobs+0x50\tprofdiff/fixtures/gotext.go:122\n";
+    let mut cases = Vec::new();
+    // One 10 MB line of addresses.
+    let mut long = b"goroutine profile: total 1\n1 @".to_vec();
+    while long.len() < 10 << 20 {
+        long.extend_from_slice(b" 0x4c2bd1");
+    }
+    long.extend_from_slice(format!("\n{frame}").as_bytes());
+    cases.push((
+        "text-10MB-line.txt",
+        long.clone(),
+        Expect::Error("bytes in one text line"),
+    ));
+    cases.push((
+        "text-10MB-line.txt.gz",
+        gzip(&long),
+        Expect::Error("bytes in one text line"),
+    ));
+    // Counts near 2^63: one heap record overflows once unsampled, two goroutine records add up
+    // past 2^63 - 1.
+    let big = i64::MAX - 7;
+    cases.push((
+        "text-heap-2^63.txt",
+        format!("heap profile: 1: {big} [2: {big}] @ heap/1048576\n1: {big} [1: {big}] @ 0x4c2bd1\n{frame}")
+            .into_bytes(),
+        Expect::Error("line 2: a value is too large once unsampled"),
+    ));
+    cases.push((
+        "text-count-2^63.txt",
+        format!("goroutine profile: total 2\n{big} @ 0x4c2bd1\n{frame}\n{big} @ 0x4c2bd1\n{frame}")
+            .into_bytes(),
+        Expect::Error("line 5: the values add up to more than 2^63 - 1"),
+    ));
+    cases.push((
+        "text-bad-hex.txt",
+        format!("heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x4C2BD1\n{frame}")
+            .into_bytes(),
+        Expect::Error("line 2: bad address \"0x4C2BD1\""),
+    ));
+    cases.push((
+        "text-bad-hex-comment.txt",
+        "heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x4c2bd1\n#\t0xzz\tmain.f+0x1\tm.go:1\n"
+            .as_bytes()
+            .to_vec(),
+        Expect::Error("line 3: bad address \"0xzz\""),
+    ));
+    cases.push((
+        "text-missing-header.txt",
+        format!("1: 8 [1: 8] @ 0x4c2bd1\n{frame}").into_bytes(),
+        Expect::Error("line 1: a Go text profile without its header line"),
+    ));
+    cases.push((
+        "text-record-without-frames.txt",
+        format!("goroutine profile: total 2\n1 @ 0x4c2bd1\n{frame}\n1 @\n\n").into_bytes(),
+        Expect::Error("line 5: a record with no frames"),
+    ));
+    // A dump whose last goroutine stops after a function line.
+    cases.push((
+        "dump-never-ends.txt",
+        b"goroutine 1 [running]:\nmain.main()\n\tmain.go:3 +0x1\n\ngoroutine 7 [select]:\nmain.poll(0x1)\n".to_vec(),
+        Expect::Error("line 6: the dump ends inside the goroutine of line 5"),
+    ));
+    // A goroutine whose frames go on and on (a runtime prints at most 100): the stack limit
+    // stops it.
+    let mut endless = b"goroutine 1 [running]:\n".to_vec();
+    for _ in 0..1_000_001 {
+        endless.extend_from_slice(b"main.f()\n\tm.go:1\n");
+    }
+    cases.push((
+        "dump-endless-goroutine.txt.gz",
+        gzip(&endless),
+        Expect::Error("locations in one stack"),
+    ));
     cases
 }
 

@@ -101,6 +101,10 @@
         return s.compare(args[0] || {});
       case 'paths':
         return s.paths(args[0] || {});
+      case 'memstats':
+        return s.memstats();
+      case 'exportMemstats':
+        return s.exportMemstats(args[0]);
       case 'peek':
         return s.peek(String(args[0]), args[1] || {});
       case 'exportTop':

@@ -5,9 +5,12 @@
 //! This is the only place that sees wire structs and the only place that validates; later
 //! stages trust the `Profile` it returns.
 
+mod goroutine_dump;
+mod gotext;
 mod guard;
 mod legacy;
 mod resolve;
+mod text_builder;
 mod wire;
 
 use std::io::Read;
@@ -100,35 +103,102 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     decode_with_progress(bytes, limits, &mut |_| {})
 }
 
+/// How Go's `debug=1` texts (heap, goroutine, block, mutex, threadcreate) are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GoText {
+    /// Frames named from the text's comment lines (profdiff's reading).
+    #[default]
+    Names,
+    /// As `go tool pprof` reads them without the binary: addresses only, through pprof's
+    /// legacy reader (`--pprof-text`).
+    Pprof,
+}
+
 /// [`decode`], telling `progress` when each stage starts.
 pub fn decode_with_progress(
     bytes: &[u8],
     limits: &Limits,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Profile, DecodeError> {
+    decode_as(bytes, limits, GoText::Names, progress)
+}
+
+/// [`decode_with_progress`], reading Go's debug=1 texts as `go_text` says.
+pub fn decode_as(
+    bytes: &[u8],
+    limits: &Limits,
+    go_text: GoText,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Profile, DecodeError> {
     if is_gzip(bytes) {
         progress(Stage::Inflating);
-        let inflated = inflate(bytes, limits)?;
-        decode_data(&inflated, limits, progress)
+        let inflated = inflate(bytes, limits, go_text)?;
+        decode_data(&inflated, limits, go_text, progress)
     } else {
         if bytes.len() as u64 > limits.max_inflated_bytes {
             return Err(DecodeError::TooLarge {
                 limit: limits.max_inflated_bytes,
             });
         }
+        if let Some(text) = text_format(bytes, go_text) {
+            progress(Stage::Decoding);
+            return read_text(bytes, text, limits);
+        }
         let mut guard = Some(guard::Guard::new(*limits));
         guard_protobuf(&mut guard, bytes)?;
-        decode_data(bytes, limits, progress)
+        decode_data(bytes, limits, go_text, progress)
     }
 }
 
-/// Decodes uncompressed bytes with the reader of their family.
+// --- Go's texts, recognised before the protobuf and the legacy formats ----------------------
+
+/// A text format profdiff reads itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextFormat {
+    /// A Go debug=1 text that names its frames.
+    GoText(gotext::Kind),
+    GoroutineDump,
+    /// The body of a Go debug=1 text without its header line.
+    Headless,
+}
+
+fn text_format(data: &[u8], go_text: GoText) -> Option<TextFormat> {
+    if go_text == GoText::Names
+        && let Some(kind) = gotext::sniff(data)
+    {
+        return Some(TextFormat::GoText(kind));
+    }
+    if goroutine_dump::sniff(data) {
+        return Some(TextFormat::GoroutineDump);
+    }
+    gotext::is_headless(data).then_some(TextFormat::Headless)
+}
+
+fn read_text(data: &[u8], format: TextFormat, limits: &Limits) -> Result<Profile, DecodeError> {
+    match format {
+        TextFormat::GoText(kind) => gotext::read(data, kind, limits),
+        TextFormat::GoroutineDump => goroutine_dump::read(data, limits),
+        TextFormat::Headless => Err(DecodeError::Text {
+            line: 1,
+            problem: "a Go text profile without its header line (`heap profile: …`, `goroutine profile: total N`, `--- mutex:`)".to_string(),
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Decodes uncompressed bytes with the reader of their family: Go's texts, else pprof's
+/// legacy formats, else protobuf.
 fn decode_data(
     data: &[u8],
     limits: &Limits,
+    go_text: GoText,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Profile, DecodeError> {
     progress(Stage::Decoding);
+    if let Some(text) = text_format(data, go_text) {
+        return read_text(data, text, limits);
+    }
     match sniff(data) {
         Family::PprofLegacy => match legacy::parse(data, limits) {
             Ok(profile) => Ok(profile),
@@ -156,12 +226,15 @@ fn is_gzip(bytes: &[u8]) -> bool {
 
 /// Gunzips every member of `bytes` in chunks, checking the limits on the way: never more than
 /// the size limit, and top-level fields checked as soon as their headers arrive.
-fn inflate(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, DecodeError> {
+fn inflate(bytes: &[u8], limits: &Limits, go_text: GoText) -> Result<Vec<u8>, DecodeError> {
     const CHUNK: usize = 256 << 10;
     let limit = limits.max_inflated_bytes;
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len().saturating_mul(3).min(limit as usize));
     let mut reader = MultiGzDecoder::new(bytes);
     let mut guard = Some(guard::Guard::new(*limits));
+    // Known after the first chunk: a gzipped Go text is not checked as protobuf.
+    let mut is_text: Option<bool> = None;
+    let mut text_guard = text_builder::LineGuard::default();
     loop {
         let len = out.len();
         out.resize(len + CHUNK, 0);
@@ -177,7 +250,11 @@ fn inflate(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, DecodeError> {
         if out.len() as u64 > limit {
             return Err(DecodeError::TooLarge { limit });
         }
-        guard_protobuf(&mut guard, &out)?;
+        if *is_text.get_or_insert_with(|| text_format(&out, go_text).is_some()) {
+            text_guard.advance(&out)?;
+        } else {
+            guard_protobuf(&mut guard, &out)?;
+        }
     }
     Ok(out)
 }

@@ -113,6 +113,7 @@ pub(super) fn resolve(
         comments,
         default_sample_type,
         doc_url,
+        memstats: None,
     })
 }
 

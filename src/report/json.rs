@@ -558,6 +558,125 @@ impl PeekReport {
     }
 }
 
+/// One MemStats field of A against B: raw numbers (null where a side lacks the field) and
+/// the cells the text report prints.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MemStatsRowDto {
+    pub name: String,
+    pub a: Option<crate::memstats::Number>,
+    pub b: Option<crate::memstats::Number>,
+    pub delta: Option<crate::memstats::Number>,
+    pub a_text: String,
+    pub b_text: String,
+    pub delta_text: String,
+}
+
+/// One part of a side's memory.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MemPartDto {
+    pub key: String,
+    pub label: String,
+    pub bytes: i64,
+    pub bytes_text: String,
+}
+
+/// One side's memory picture.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MemPictureDto {
+    pub files: Vec<String>,
+    pub parts: Vec<MemPartDto>,
+    pub sys: Option<i64>,
+    pub sys_text: String,
+    pub max_rss: Option<i64>,
+    pub max_rss_text: String,
+    pub heap_alloc: Option<i64>,
+    pub heap_alloc_text: String,
+    /// Σ inuse_space of the heap profile, and its share of HeapAlloc.
+    pub profile_inuse: Option<i64>,
+    pub profile_inuse_text: String,
+    pub profile_share_text: String,
+}
+
+/// `profdiff memstats` and the page's Memory view.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MemStatsReport {
+    pub schema_version: u32,
+    pub kind: &'static str,
+    /// Null for a side without MemStats.
+    pub a: Option<MemPictureDto>,
+    pub b: Option<MemPictureDto>,
+    pub rows: Vec<MemStatsRowDto>,
+    /// What each part of the bars is, in a sentence.
+    pub notes: Vec<MemNoteDto>,
+    pub text: String,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct MemNoteDto {
+    pub key: &'static str,
+    pub text: &'static str,
+}
+
+impl MemStatsReport {
+    pub fn new(
+        c: &crate::memstats::Comparison,
+        a_files: &[String],
+        b_files: &[String],
+    ) -> MemStatsReport {
+        let bytes = |v: Option<i64>| v.map_or(String::new(), |n| crate::units::label(n, "bytes"));
+        let picture = |p: &crate::memstats::Picture, files: &[String]| MemPictureDto {
+            files: files.to_vec(),
+            parts: p
+                .parts
+                .iter()
+                .map(|x| MemPartDto {
+                    key: x.key.to_string(),
+                    label: x.label.to_string(),
+                    bytes: x.bytes,
+                    bytes_text: crate::units::label(x.bytes, "bytes"),
+                })
+                .collect(),
+            sys: p.sys,
+            sys_text: bytes(p.sys),
+            max_rss: p.max_rss,
+            max_rss_text: bytes(p.max_rss),
+            heap_alloc: p.heap_alloc,
+            heap_alloc_text: bytes(p.heap_alloc),
+            profile_inuse: p.profile_inuse,
+            profile_inuse_text: bytes(p.profile_inuse),
+            profile_share_text: p.profile_share_text().unwrap_or_default(),
+        };
+        MemStatsReport {
+            schema_version: SCHEMA_VERSION,
+            kind: "memstats",
+            a: c.a.as_ref().map(|p| picture(p, a_files)),
+            b: c.b.as_ref().map(|p| picture(p, b_files)),
+            rows: c
+                .rows
+                .iter()
+                .map(|r| MemStatsRowDto {
+                    name: r.name.clone(),
+                    a: r.a,
+                    b: r.b,
+                    delta: r.delta,
+                    a_text: r.a_text.clone(),
+                    b_text: r.b_text.clone(),
+                    delta_text: r.delta_text.clone(),
+                })
+                .collect(),
+            notes: crate::memstats::PART_NOTES
+                .iter()
+                .map(|&(key, text)| MemNoteDto { key, text })
+                .collect(),
+            text: text::memstats(c, a_files, b_files),
+        }
+    }
+}
+
 /// One snapshot of a series.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "camelCase")]

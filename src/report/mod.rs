@@ -73,6 +73,23 @@ pub fn peek(p: &Peek, format: Format) -> String {
     }
 }
 
+/// MemStats of A and B in `format`.
+pub fn memstats(
+    c: &crate::memstats::Comparison,
+    a_files: &[String],
+    b_files: &[String],
+    format: Format,
+) -> String {
+    match format {
+        Format::Text => text::memstats(c, a_files, b_files),
+        Format::Markdown => {
+            table::markdown(&table::Table::from_memstats(c, a_files, b_files, false))
+        }
+        Format::Csv => table::csv(&table::Table::from_memstats(c, a_files, b_files, true)),
+        Format::Json => json::to_string(&json::MemStatsReport::new(c, a_files, b_files)),
+    }
+}
+
 /// A trend over a series of snapshots in `format`.
 pub fn trend(t: &Trend, format: Format) -> String {
     match format {

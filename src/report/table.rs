@@ -144,6 +144,49 @@ impl Table {
     }
 }
 
+impl Table {
+    /// MemStats rows; `with_raw` adds the raw numbers as cells (floats included, which the
+    /// integer raw columns cannot hold), for CSV.
+    pub fn from_memstats(
+        c: &crate::memstats::Comparison,
+        a_files: &[String],
+        b_files: &[String],
+        with_raw: bool,
+    ) -> Table {
+        let raw = |n: Option<crate::memstats::Number>| match n {
+            None => String::new(),
+            Some(crate::memstats::Number::Int(v)) => v.to_string(),
+            Some(crate::memstats::Number::Float(v)) => v.to_string(),
+        };
+        let mut columns = vec!["name", "A", "B", "Δ"];
+        if with_raw {
+            columns.extend(["a_value", "b_value", "delta_value"]);
+        }
+        Table {
+            title_lines: text::memstats_header_lines(c, a_files, b_files),
+            columns,
+            rows: c
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![
+                        r.name.clone(),
+                        r.a_text.clone(),
+                        r.b_text.clone(),
+                        r.delta_text.clone(),
+                    ];
+                    if with_raw {
+                        row.extend([raw(r.a), raw(r.b), raw(r.delta)]);
+                    }
+                    row
+                })
+                .collect(),
+            raw_columns: Vec::new(),
+            raw_rows: vec![Vec::new(); c.rows.len()],
+        }
+    }
+}
+
 fn owned(names: &[&str]) -> Vec<String> {
     names.iter().map(|n| n.to_string()).collect()
 }

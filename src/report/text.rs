@@ -238,12 +238,42 @@ pub fn summary(file: &str, s: &crate::summary::Summary) -> String {
             }
         }
     }
+    if let Some(m) = &s.memstats {
+        memstats_lines(&mut out, m);
+    }
     out
+}
+
+/// `runtime.MemStats` for `profdiff info`: every field in print order, bytes also scaled.
+fn memstats_lines(out: &mut String, m: &crate::memstats::MemStats) {
+    use crate::memstats::{Kind, MemValue, Number, cell, kind_of};
+    out.push_str("runtime.MemStats:\n");
+    for f in &m.fields {
+        let value = match &f.value {
+            MemValue::Int(n) => match kind_of(&f.name) {
+                Kind::Bytes | Kind::Timestamp if *n != 0 => {
+                    format!(
+                        "{n} ({})",
+                        cell(Some(Number::Int(*n)), kind_of(&f.name), false)
+                    )
+                }
+                _ => n.to_string(),
+            },
+            MemValue::Float(x) => x.to_string(),
+            MemValue::Bool(b) => b.to_string(),
+            MemValue::List(items) => format!("[{} values]", items.len()),
+        };
+        let _ = writeln!(out, "  {:<14} {value}", f.name);
+    }
 }
 
 /// The lines above the comparison table: each side's files, type, time and total, Δtotal.
 pub fn diff_header_lines(c: &Comparison, a_files: &[String], b_files: &[String]) -> Vec<String> {
     let mut lines = side_lines(&c.a, &c.b, a_files, b_files, &c.sample_type);
+    if let (Some(a), Some(b)) = (&c.a.memstats, &c.b.memstats) {
+        lines.push(format!("A MemStats: {}", crate::memstats::key_line(a)));
+        lines.push(format!("B MemStats: {}", crate::memstats::key_line(b)));
+    }
     push_change_lines(
         &mut lines,
         &c.delta_total_text,
@@ -421,6 +451,66 @@ pub fn peek(p: &crate::compare::Peek) -> String {
     );
     for e in &p.callees {
         edge(&mut out, e, "  callee");
+    }
+    out
+}
+
+/// The lines above the MemStats table: each side's files.
+pub fn memstats_header_lines(
+    c: &crate::memstats::Comparison,
+    a_files: &[String],
+    b_files: &[String],
+) -> Vec<String> {
+    let side = |tag: &str, files: &[String], p: &Option<crate::memstats::Picture>| {
+        let mut line = format!("{tag}: {}", files.join(" "));
+        match p {
+            None => line.push_str(" (no runtime.MemStats)"),
+            Some(p) => {
+                if let Some(share) = p.profile_share_text() {
+                    line.push_str(&format!(
+                        " (heap profile inuse_space {} = {share} of HeapAlloc)",
+                        units::label(p.profile_inuse.unwrap_or(0), "bytes")
+                    ));
+                }
+            }
+        }
+        line
+    };
+    vec![side("A", a_files, &c.a), side("B", b_files, &c.b)]
+}
+
+/// `profdiff memstats`: each field of A and B with Δ, then where Sys went on each side.
+pub fn memstats(c: &crate::memstats::Comparison, a_files: &[String], b_files: &[String]) -> String {
+    let mut out = String::new();
+    for line in memstats_header_lines(c, a_files, b_files) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{:<14} {:>24} {:>24} {:>14}", "field", "A", "B", "Δ");
+    for r in &c.rows {
+        let _ = writeln!(
+            out,
+            "{:<14} {:>24} {:>24} {:>14}",
+            r.name, r.a_text, r.b_text, r.delta_text
+        );
+    }
+    // The parts' labels are the same on both sides; take them from whichever side has some.
+    let labels = c.a.as_ref().or(c.b.as_ref()).map(|p| &p.parts);
+    if let Some(labels) = labels {
+        out.push_str("\nSys by part:\n");
+        let cell = |p: &Option<crate::memstats::Picture>, i: usize| {
+            p.as_ref()
+                .map_or("-".to_string(), |p| units::label(p.parts[i].bytes, "bytes"))
+        };
+        for (i, part) in labels.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>10} {:>10}",
+                part.label,
+                cell(&c.a, i),
+                cell(&c.b, i)
+            );
+        }
     }
     out
 }

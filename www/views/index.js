@@ -5,9 +5,10 @@ import { topA, topB } from './top-table.js';
 import { compare } from './compare-table.js';
 import { paths } from './paths.js';
 import { flame } from './flame.js';
+import { memory } from './memory.js';
 import { trend } from './trend.js';
 
-export const VIEWS = [topA, topB, compare, paths, flame, trend];
+export const VIEWS = [topA, topB, compare, paths, flame, memory, trend];
 
 /** The definition of view `id`, or null. */
 export function viewDef(id) {

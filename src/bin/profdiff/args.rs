@@ -36,11 +36,14 @@ pub enum Command {
     /// Follow nodes across a series of profiles of one process over time: first, last, Δ,
     /// slope and a verdict (GROWING, SHRINKING, STEADY, NOISY) per node, ranked by growth.
     Trend(Box<TrendArgs>),
-    /// Describe a profile: sample types with totals, period, time, duration, sizes, labels.
+    /// Describe a profile: sample types with totals, period, time, duration, sizes, labels,
+    /// and runtime.MemStats when a Go heap text carries them.
     Info(InfoArgs),
     /// Flame graph of one profile (FILE, or -a repeated to merge) or of A and B (A B, or -a
     /// and -b): folded stacks, an interactive SVG, or the JSON the page draws.
     Flame(Box<FlameArgs>),
+    /// Compare the runtime.MemStats of two Go heap profiles saved at debug=1, field by field.
+    Memstats(MemStatsArgs),
     /// Open the page with the profiles loaded and the view and flags set: one self-contained
     /// HTML file, written to the temp dir and opened with the system's opener.
     Web(Box<WebArgs>),
@@ -74,13 +77,26 @@ pub struct FlameArgs {
     pub input: InputArgs,
 }
 
+#[derive(Args, Debug)]
+pub struct MemStatsArgs {
+    /// The baseline heap text (`/debug/pprof/heap?debug=1`).
+    pub a: PathBuf,
+    /// The new heap text.
+    pub b: PathBuf,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
 /// What `profdiff web` and `profdiff html` put in the page.
 #[derive(Args, Debug)]
 pub struct PageArgs {
     #[command(flatten)]
     pub sides: SidesArgs,
-    /// The view the page opens on: top-a, top-b, compare or paths (default: compare for two
-    /// profiles, top-a for one).
+    /// The view the page opens on: top-a, top-b, compare, paths, flame, memory or trend
+    /// (default: compare for two profiles, top-a for one).
     #[arg(long, value_parser = parse_view)]
     pub view: Option<String>,
     #[command(flatten)]
@@ -366,6 +382,21 @@ pub struct InputArgs {
     /// Most string-table bytes accepted (e.g. 256MiB).
     #[arg(long = "max-string-bytes", default_value = "256MiB", value_parser = parse_size)]
     pub max_string_bytes: u64,
+    /// Read Go's debug=1 texts as `go tool pprof` does without the binary: addresses only,
+    /// no names from the comment lines.
+    #[arg(long = "pprof-text")]
+    pub pprof_text: bool,
+}
+
+impl InputArgs {
+    /// How Go's debug=1 texts are read.
+    pub fn go_text(&self) -> profdiff::GoText {
+        if self.pprof_text {
+            profdiff::GoText::Pprof
+        } else {
+            profdiff::GoText::Names
+        }
+    }
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {

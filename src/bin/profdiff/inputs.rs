@@ -20,6 +20,8 @@ const CHUNK: usize = 64;
 pub struct ReadOptions {
     pub limits: Limits,
     pub timing: FetchTiming,
+    /// How Go's debug=1 texts are read (`--pprof-text`).
+    pub go_text: profdiff::GoText,
 }
 
 /// One source, read and decoded.
@@ -60,6 +62,10 @@ pub fn load_all(args: &[&Path], opts: ReadOptions) -> Result<Vec<Loaded>, String
     Ok(loaded)
 }
 
+fn decode(bytes: &[u8], opts: ReadOptions) -> Result<Profile, profdiff::DecodeError> {
+    profdiff::decode::decode_as(bytes, &opts.limits, opts.go_text, &mut |_| {})
+}
+
 fn load_one(arg: &Path, opts: ReadOptions) -> Result<Loaded, String> {
     let shown = arg.display().to_string();
     let source = match arg.to_str() {
@@ -70,8 +76,7 @@ fn load_one(arg: &Path, opts: ReadOptions) -> Result<Loaded, String> {
         Source::File(_) => {
             let bytes = fs::read(arg)
                 .map_err(|e| format!("{shown}: cannot read file: {}", io_reason(&e)))?;
-            let profile =
-                profdiff::decode(&bytes, &opts.limits).map_err(|e| format!("{shown}: {e}"))?;
+            let profile = decode(&bytes, opts).map_err(|e| format!("{shown}: {e}"))?;
             Ok(Loaded {
                 name: shown,
                 bytes,
@@ -90,7 +95,7 @@ fn load_one(arg: &Path, opts: ReadOptions) -> Result<Loaded, String> {
             }
             let bytes = fetch::fetch(&url, opts.timing, opts.limits.max_inflated_bytes)
                 .map_err(|e| format!("{shown}: {e}"))?;
-            let profile = profdiff::decode(&bytes, &opts.limits).map_err(|e| {
+            let profile = decode(&bytes, opts).map_err(|e| {
                 let hint = if url.asks_for_text() {
                     " (?debug=N asks for text; drop it for the protobuf profile)"
                 } else {

@@ -16,11 +16,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{
-    Cli, Command, DiffArgs, FlameArgs, InfoArgs, InputArgs, PathsArgs, PeekArgs, SidesArgs,
-    TopArgs, TrendArgs,
+    Cli, Command, DiffArgs, FlameArgs, InfoArgs, InputArgs, MemStatsArgs, PathsArgs, PeekArgs,
+    SidesArgs, TopArgs, TrendArgs,
 };
 use inputs::{Loaded, ReadOptions, io_reason};
-use profdiff::{Profile, compare, flame, gate, report, summary, top, trend};
+use profdiff::{Profile, compare, flame, gate, memstats, report, summary, top, trend};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -62,6 +62,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Trend(a) => run_trend(a),
         Command::Info(a) => run_info(a),
         Command::Flame(a) => run_flame(a),
+        Command::Memstats(a) => run_memstats(a),
         Command::Web(a) => web::run_web(a),
         Command::Html(a) => web::run_html(a),
     }
@@ -110,6 +111,7 @@ fn read_options(input: &InputArgs) -> ReadOptions {
             seconds: input.seconds,
             timeout: input.timeout,
         },
+        go_text: input.go_text(),
     }
 }
 
@@ -429,6 +431,27 @@ fn run_info(a: &InfoArgs) -> Result<(), Failure> {
     let one = loaded.pop().expect("one source gives one profile");
     let s = summary::Summary::of(&one.profile);
     write_stdout(&report::text::summary(&one.name, &s))
+}
+
+fn run_memstats(a: &MemStatsArgs) -> Result<(), Failure> {
+    let mut loaded = load_all(&[a.a.as_path(), a.b.as_path()], &a.input)?;
+    let b = loaded.pop().expect("two sources give two profiles");
+    let a_side = loaded.pop().expect("two sources give two profiles");
+    for (tag, side) in [("A", &a_side), ("B", &b)] {
+        if side.profile.memstats.is_none() {
+            return Err(Failure::Message(format!(
+                "{tag}: {}: no runtime.MemStats (Go prints them at the end of the heap profile at debug=1)",
+                side.name
+            )));
+        }
+    }
+    let c = memstats::Comparison::of(Some(&a_side.profile), Some(&b.profile));
+    write_stdout(&report::memstats(
+        &c,
+        std::slice::from_ref(&a_side.name),
+        std::slice::from_ref(&b.name),
+        a.format,
+    ))
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {

@@ -31,7 +31,9 @@ const INSERT_AFTER: &str = "<meta name=\"profdiff-build\" content=\"dist\">";
 const LARGE_PAGE: usize = 64 << 20;
 
 /// The views the page has, as its `#view=` names them.
-pub const VIEWS: [&str; 6] = ["top-a", "top-b", "compare", "paths", "flame", "trend"];
+pub const VIEWS: [&str; 7] = [
+    "top-a", "top-b", "compare", "paths", "flame", "memory", "trend",
+];
 
 /// What to embed: the profiles of each slot and the page's preset (fragment keys of
 /// www/hash.js: view, si, g, sort, n, nf, top, norm, noinl, raw and the filters).

@@ -443,6 +443,8 @@ impl<'l> Builder<'l> {
             comments: Vec::new(),
             default_sample_type: String::new(),
             doc_url: String::new(),
+            // pprof's reading of a Go heap text ignores its `#` lines, MemStats included.
+            memstats: None,
         })
     }
 }
