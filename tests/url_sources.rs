@@ -805,3 +805,49 @@ fn web_no_browser_prints_the_path_and_opens_nothing() {
     let opened = std::fs::read_to_string(&marker).expect("the browser script ran");
     assert_eq!(opened.trim_end(), second.display().to_string());
 }
+
+/// `--web` on flame and memstats writes the page on their own views (the file name says which).
+#[test]
+fn flame_and_memstats_take_web_too() {
+    let dir = scratch("web-views");
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &[
+                "flame",
+                "--web",
+                "--no-browser",
+                "examples/gateway-a.pb.gz",
+                "examples/gateway-b.pb.gz",
+            ],
+            "gateway.flame.001.html",
+        ),
+        (
+            &[
+                "memstats",
+                "--web",
+                "--no-browser",
+                "tests/fixtures/gotext/a/heap.txt",
+                "tests/fixtures/gotext/b/heap.txt",
+            ],
+            ".memory.",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = profdiff_in(&dir, args, &[]);
+        if !build_has_page() {
+            one_error(&out);
+            continue;
+        }
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let printed = text(&out.stdout);
+        let path = PathBuf::from(printed.trim_end());
+        assert!(
+            path.display().to_string().contains(want),
+            "{args:?} wrote {}",
+            path.display()
+        );
+        let page = embedded(&std::fs::read_to_string(&path).expect("page"));
+        assert!(!page["slots"]["a"].as_array().expect("slot a").is_empty());
+        assert!(!page["slots"]["b"].as_array().expect("slot b").is_empty());
+    }
+}

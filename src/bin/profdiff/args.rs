@@ -74,6 +74,8 @@ pub struct FlameArgs {
     #[arg(long, default_value = "b", value_parser = ["a", "b"])]
     pub base: String,
     #[command(flatten)]
+    pub web: WebFlag,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
@@ -86,6 +88,8 @@ pub struct MemStatsArgs {
     /// Output format.
     #[arg(long, default_value = "text", value_parser = parse_format)]
     pub format: Format,
+    #[command(flatten)]
+    pub web: WebFlag,
     #[command(flatten)]
     pub input: InputArgs,
 }

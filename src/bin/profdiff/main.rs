@@ -355,6 +355,9 @@ fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
 }
 
 fn run_flame(a: &FlameArgs) -> Result<(), Failure> {
+    if a.web.web {
+        return web::run_flame(a);
+    }
     let s = &a.sides;
     let one_side = (s.b.is_empty() && s.a.is_empty() && s.files.len() == 1)
         || (s.b.is_empty() && !s.a.is_empty() && s.files.is_empty());
@@ -434,6 +437,9 @@ fn run_info(a: &InfoArgs) -> Result<(), Failure> {
 }
 
 fn run_memstats(a: &MemStatsArgs) -> Result<(), Failure> {
+    if a.web.web {
+        return web::run_memstats(a);
+    }
     let mut loaded = load_all(&[a.a.as_path(), a.b.as_path()], &a.input)?;
     let b = loaded.pop().expect("two sources give two profiles");
     let a_side = loaded.pop().expect("two sources give two profiles");

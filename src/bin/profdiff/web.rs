@@ -5,9 +5,11 @@
 
 use std::path::PathBuf;
 
+use clap::{Args, FromArgMatches};
+
 use crate::args::{
-    DiffArgs, HtmlArgs, InputArgs, PageArgs, PathsArgs, SidesArgs, TableArgs, TopArgs, WebArgs,
-    WebFlag,
+    DiffArgs, FlameArgs, HtmlArgs, InputArgs, MemStatsArgs, PageArgs, PathsArgs, SidesArgs,
+    TableArgs, TopArgs, WebArgs, WebFlag,
 };
 use crate::{Failure, load_side_sources, page};
 
@@ -97,6 +99,37 @@ pub fn run_paths(a: &PathsArgs) -> Result<(), Failure> {
         top_n: Some(a.top_n),
     };
     open(&a.web, &slot_a, &slot_b, &preset, &a.input)
+}
+
+/// `flame --web`: one side or two, on the Flame view.
+pub fn run_flame(a: &FlameArgs) -> Result<(), Failure> {
+    let (slot_a, slot_b) = page_sides(&a.sides)?;
+    let preset = Preset {
+        view: "flame",
+        table: &a.table,
+        normalize: a.sides.normalize,
+        top_n: None,
+    };
+    open(&a.web, &slot_a, &slot_b, &preset, &a.input)
+}
+
+/// `memstats --web`: the two heap texts on the Memory view, other flags at their defaults.
+pub fn run_memstats(a: &MemStatsArgs) -> Result<(), Failure> {
+    let table = default_table_args();
+    let preset = Preset {
+        view: "memory",
+        table: &table,
+        normalize: false,
+        top_n: None,
+    };
+    open(&a.web, &[a.a.clone()], &[a.b.clone()], &preset, &a.input)
+}
+
+/// The table flags as a command line without any of them gives them.
+fn default_table_args() -> TableArgs {
+    let matches =
+        TableArgs::augment_args(clap::Command::new("profdiff")).get_matches_from(["profdiff"]);
+    TableArgs::from_arg_matches(&matches).expect("the table flags' defaults parse")
 }
 
 fn build_page(p: &PageArgs, command: &'static str) -> Result<(String, String), Failure> {
