@@ -122,7 +122,13 @@ pub fn run_memstats(a: &MemStatsArgs) -> Result<(), Failure> {
         normalize: false,
         top_n: None,
     };
-    open(&a.web, &[a.a.clone()], &[a.b.clone()], &preset, &a.input)
+    open(
+        &a.web,
+        std::slice::from_ref(&a.a),
+        std::slice::from_ref(&a.b),
+        &preset,
+        &a.input,
+    )
 }
 
 /// The table flags as a command line without any of them gives them.
