@@ -104,8 +104,10 @@ function tableRows(driver, view) {
 /** Sets one file on a slot's input and waits until the slot shows it (or its error). */
 async function loadSlot(driver, slot, dir, name) {
   await driver.setFiles(`#file-${slot}`, [join(dir, name)]);
+  // the slot card shows the file's own name, without the folder
+  const shown = name.split('/').pop();
   await waitFor(driver, `${name} in slot ${slot}`, ([s, n]) => document.body.dataset.state === 'ready'
-    && (document.querySelector(`#files-${s}`).textContent === n || !document.querySelector(`#error-${s}`).hidden), [slot, name]);
+    && (document.querySelector(`#files-${s}`).textContent === n || !document.querySelector(`#error-${s}`).hidden), [slot, shown]);
 }
 
 /** Sets a series' files on #file-series at once and waits for the Trend view (or the error). */
@@ -207,6 +209,14 @@ async function readFlame(driver) {
   });
 }
 
+/** Go debug=1 heap texts of two instances (their MemStats feed the Memory view). */
+const GOTEXT = join(ROOT, 'tests', 'fixtures', 'gotext');
+
+/** The Memory view's table as `profdiff memstats` gives it: every field with A, B and Δ. */
+function expectedMemory(report) {
+  return report.rows.map((r) => ({ name: r.name, cells: { name: r.name, a: r.aText, b: r.bText, delta: r.deltaText } }));
+}
+
 /**
  * Each view's case: load `a` and `b` (file names in `dir`) through #file-a and #file-b, or
  * `series` through #file-series, show `view`, and compare `read(driver)` with
@@ -219,6 +229,7 @@ const VIEWS = [
   { view: 'compare', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['diff', 'heap.pb.gz', 'heap2.pb.gz'], expected: expectedCompareRows },
   { view: 'paths', a: 'heap.pb.gz', b: 'heap2.pb.gz', cli: ['paths', 'heap.pb.gz', 'heap2.pb.gz'], expected: expectedPathRows },
   { view: 'flame', a: 'gateway-a.pb.gz', b: 'gateway-b.pb.gz', dir: EXAMPLES, cli: ['paths', 'gateway-a.pb.gz', 'gateway-b.pb.gz'], expected: expectedFlame, read: readFlame },
+  { view: 'memory', a: 'a/heap.txt', b: 'b/heap.txt', dir: GOTEXT, cli: ['memstats', 'a/heap.txt', 'b/heap.txt'], expected: expectedMemory },
   // given newest first: the core orders a series by profile time
   { view: 'trend', dir: SERIES, series: HEAP_SERIES.slice().reverse(), cli: ['trend', ...HEAP_SERIES], expected: expectedTrend, read: readTrend },
 ];
