@@ -6,9 +6,8 @@
 mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use profdiff::proto;
 use prost::Message;
@@ -468,40 +467,6 @@ fn write_hostile_catalogue() {
     }
 }
 
-/// Runs `profdiff top FILE`, returning (exit code, stdout, stderr, wall time, peak RSS in KB).
-fn run_measured(file: &Path) -> (Option<i32>, String, String, Duration, u64) {
-    let dir = std::env::temp_dir().join(format!("profdiff-hostile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let (out_path, err_path) = (dir.join("out"), dir.join("err"));
-    let start = Instant::now();
-    // Reaped with wait4 below, which also reports the peak RSS.
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_profdiff"))
-        .arg("top")
-        .arg(file)
-        .stdout(std::fs::File::create(&out_path).expect("out file"))
-        .stderr(std::fs::File::create(&err_path).expect("err file"))
-        .spawn()
-        .expect("spawn profdiff");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; `usage` and `status` are valid out-pointers.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    let elapsed = start.elapsed();
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    let read =
-        |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
-    (
-        code,
-        read(&out_path),
-        read(&err_path),
-        elapsed,
-        usage.ru_maxrss as u64,
-    )
-}
-
 #[test]
 fn hostile_catalogue_is_refused_or_read_like_pprof_within_bounds() {
     let dir = std::env::temp_dir().join(format!("profdiff-catalogue-{}", std::process::id()));
@@ -524,7 +489,13 @@ fn hostile_catalogue_is_refused_or_read_like_pprof_within_bounds() {
                 p
             }
         };
-        let (code, stdout, stderr, elapsed, rss_kb) = run_measured(&path);
+        let common::Measured {
+            code,
+            stdout,
+            stderr,
+            elapsed,
+            peak_rss_kb: rss_kb,
+        } = common::run_measured("hostile", &["top".as_ref(), path.as_os_str()]);
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         match expect {
             Expect::Valid => {

@@ -3,9 +3,10 @@
 //! whole process stays under 400 MB of peak RSS (a tree with a node and a name per frame took
 //! over 4 GB). The peak is read with wait4, so it holds whatever the machine's speed.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use profdiff::proto;
 use prost::Message;
@@ -95,37 +96,15 @@ fn write_pair() -> (PathBuf, PathBuf) {
     (a, b)
 }
 
-/// Runs `profdiff paths A B`, returning (success, stdout, stderr, peak RSS in KB).
-fn paths_measured(a: &Path, b: &Path) -> (bool, String, String, u64) {
-    let dir = a.parent().expect("temp dir");
-    let (out_path, err_path) = (dir.join("out"), dir.join("err"));
-    // Reaped with wait4 below, which also reports the peak RSS.
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_profdiff"))
-        .arg("paths")
-        .arg(a)
-        .arg(b)
-        .stdout(std::fs::File::create(&out_path).expect("out file"))
-        .stderr(std::fs::File::create(&err_path).expect("err file"))
-        .spawn()
-        .expect("spawn profdiff");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; `usage` and `status` are valid out-pointers.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    let read =
-        |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
-    (ok, read(&out_path), read(&err_path), usage.ru_maxrss as u64)
-}
-
 #[test]
 fn paths_of_stacks_sharing_few_prefixes_stays_under_400_mb() {
     let (a, b) = write_pair();
-    let (ok, out, err, peak_kb) = paths_measured(&a, &b);
-    assert!(ok, "profdiff paths failed: {err}");
+    let run = common::run_measured(
+        "paths-rss",
+        &["paths".as_ref(), a.as_os_str(), b.as_os_str()],
+    );
+    let (out, peak_kb) = (&run.stdout, run.peak_rss_kb);
+    assert_eq!(run.code, Some(0), "profdiff paths failed: {}", run.stderr);
     // Ten ranked paths, each a whole stack of 20 to 40 frames below the header lines.
     for rank in 1..=10 {
         assert!(

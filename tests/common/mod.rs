@@ -1,6 +1,6 @@
 //! Helpers shared by the golden tests: where the fixtures and the corpus are, running `top`
-//! through the library the way the CLI does, translating pprof flags, and comparing text with
-//! a readable line diff.
+//! through the library the way the CLI does, translating pprof flags, comparing text with a
+//! readable line diff, and running the CLI with its wall time and peak RSS measured.
 
 #![allow(dead_code)]
 
@@ -137,4 +137,46 @@ pub fn read_tsv(path: &Path) -> Vec<Vec<String>> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.split('\t').map(str::to_string).collect())
         .collect()
+}
+
+/// One run of the CLI: exit code (None when a signal ended it), output, wall time and the
+/// peak resident set size in KB as the kernel accounts it (wait4).
+pub struct Measured {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: std::time::Duration,
+    pub peak_rss_kb: u64,
+}
+
+/// Runs `profdiff ARGS...`, with stdout and stderr in files of a temporary folder named after
+/// `tag`, reaped with wait4 for its peak RSS.
+pub fn run_measured(tag: &str, args: &[&std::ffi::OsStr]) -> Measured {
+    let dir = std::env::temp_dir().join(format!("profdiff-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (out_path, err_path) = (dir.join("out"), dir.join("err"));
+    let start = std::time::Instant::now();
+    // Reaped with wait4 below, which also reports the peak RSS.
+    #[allow(clippy::zombie_processes)]
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_profdiff"))
+        .args(args)
+        .stdout(std::fs::File::create(&out_path).expect("out file"))
+        .stderr(std::fs::File::create(&err_path).expect("err file"))
+        .spawn()
+        .expect("spawn profdiff");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; `usage` and `status` are valid out-pointers.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let read =
+        |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    Measured {
+        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        stdout: read(&out_path),
+        stderr: read(&err_path),
+        elapsed: start.elapsed(),
+        peak_rss_kb: usage.ru_maxrss as u64,
+    }
 }
