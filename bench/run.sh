@@ -292,15 +292,9 @@ if [[ -x /usr/bin/chromium && -d "$ROOT/tests/e2e/node_modules/playwright-core" 
         page_pairs+=("${CORPUS_FILES[0]}" "${CORPUS_FILES[1]}")
     fi
     node "$ROOT/bench/page.mjs" "${page_pairs[@]}" || log "page benchmark failed"
-    # The flame graph on two scattered 200 000-sample profiles (stacks share few prefixes).
-    SCAT_A="$OUT/scattered-a.pb.gz"
-    SCAT_B="$OUT/scattered-b.pb.gz"
-    if [[ ! -f $SCAT_A || ! -f $SCAT_B || ${BENCH_REGEN:-0} == 1 ]]; then
-        "$GENPROF" --out "$SCAT_A" --kind cpu --shape scattered --functions 20000 --seed 7 >&2
-        "$GENPROF" --out "$SCAT_B" --kind cpu --shape scattered --functions 20000 --seed 7 --variant 1 >&2
-    fi
+    # The flame graph on the scattered pair (made above).
     log "page: Diff flame graph of scattered-a + scattered-b"
-    node "$ROOT/bench/flame.mjs" "$SCAT_A" "$SCAT_B" || log "flame benchmark failed"
+    node "$ROOT/bench/flame.mjs" "$SCATTERED_A" "$SCATTERED_B" || log "flame benchmark failed"
 else
     log "page benchmark skipped: needs /usr/bin/chromium, tests/e2e/node_modules and www/pkg (make test sets them up)"
 fi
