@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::graph::go_base;
 use crate::profile::Profile;
 
 use super::gomath::scale_heap_sample;
@@ -189,21 +190,6 @@ pub(super) fn parse_locations(data: &[u8], b: &mut Builder) -> Result<(), Error>
         b.set_java_frame(loc, &name, &file, line_no)?;
     }
     Ok(())
-}
-
-/// Go's `filepath.Base` on Unix.
-fn go_base(path: &str) -> &str {
-    if path.is_empty() {
-        return ".";
-    }
-    let trimmed = path.trim_end_matches('/');
-    if trimmed.is_empty() {
-        return "/";
-    }
-    match trimmed.rfind('/') {
-        Some(i) => &trimmed[i + 1..],
-        None => trimmed,
-    }
 }
 
 #[cfg(test)]
