@@ -366,6 +366,16 @@ impl Func {
     fn body_line(&self, rng: &mut Rng) -> u32 {
         self.start_line + 1 + rng.below(self.len.max(1) as usize) as u32
     }
+
+    /// The one line every frame of this function has in the scattered shape, so that each
+    /// function has one location there.
+    fn one_line(&self) -> u32 {
+        self.call_lines
+            .first()
+            .or(self.leaf_lines.first())
+            .copied()
+            .unwrap_or(self.start_line)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -772,19 +782,12 @@ impl Program {
         for _ in 0..depth {
             let f = rng.below(self.funcs.len()) as u32;
             let func = &self.funcs[f as usize];
-            let lines = if func.call_lines.is_empty() {
-                &func.leaf_lines
-            } else {
-                &func.call_lines
-            };
             out.push(Frame {
                 func: f,
-                line: *rng.pick(lines),
+                line: func.one_line(),
             });
         }
-        let last = out.last_mut().expect("at least 20 frames");
-        last.line = *rng.pick(&self.funcs[last.func as usize].leaf_lines);
-        (Root::Main, Some(last.func))
+        (Root::Main, out.last().map(|f| f.func))
     }
 }
 
