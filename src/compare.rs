@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use crate::calltree::{CallTree, Input, NodeId, Side as TreeSide};
 use crate::graph::{self, Granularity};
 use crate::merge::{self, MergeError};
+use crate::parallel::both;
 use crate::profile::Profile;
 use crate::top::{self, Header, Selection, SideInfo, TopError};
 use crate::units;
@@ -183,25 +184,6 @@ pub(crate) fn select_both<'p>(
     b_opts.sample_index = a.sample_types[a_sel.info.sample_index].ty.clone();
     let b_sel = top::select(b, &b_opts).map_err(CompareError::B)?;
     Ok((a_sel, b_sel))
-}
-
-/// Runs two independent computations, on two threads where there are threads.
-fn both<L: Send, R: Send>(
-    left: impl FnOnce() -> L + Send,
-    right: impl FnOnce() -> R + Send,
-) -> (L, R) {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::thread::scope(|scope| {
-            let r = scope.spawn(right);
-            let l = left();
-            (l, r.join().expect("the comparison's threads do not panic"))
-        })
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        (left(), right())
-    }
 }
 
 /// Per printable name: (flat, cum) of one side, untrimmed.

@@ -8,8 +8,10 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::ops::Range;
 
 use crate::fxhash::FxHasher;
+use crate::parallel;
 use crate::profile::Profile;
 
 /// What one node stands for, pprof's `-granularity`.
@@ -184,10 +186,16 @@ pub(crate) struct NodeTable {
     /// (innermost inlined callee first).
     loc_nodes: Vec<NodeId>,
     loc_ends: Vec<u32>,
+    /// The node of each location that has exactly one (most do), else `SEVERAL`: one read per
+    /// frame on the hot paths instead of three.
+    single: Vec<NodeId>,
     /// Whether the node ever appears as an inlined (not last) line of a location: only such
     /// nodes can carry an inline label, so only their caller edges are tracked.
     ever_inlined: Vec<bool>,
 }
+
+/// `NodeTable::single` of a location with several lines (inlined calls).
+const SEVERAL: NodeId = NodeId::MAX;
 
 impl NodeTable {
     /// Maps every location line to its node. Identity is computed on integers (canonical
@@ -210,6 +218,7 @@ impl NodeTable {
         let mut ever_inlined: Vec<bool> = Vec::new();
         let mut loc_nodes = Vec::with_capacity(profile.locations.len() * 2);
         let mut loc_ends = Vec::with_capacity(profile.locations.len());
+        let mut single = Vec::with_capacity(profile.locations.len());
         for loc in &profile.locations {
             let lines: &[crate::profile::Line] = if opts.noinlines && loc.lines.len() > 1 {
                 &loc.lines[loc.lines.len() - 1..]
@@ -273,12 +282,18 @@ impl NodeTable {
                 loc_nodes.push(id);
             }
             loc_ends.push(loc_nodes.len() as u32);
+            single.push(if n == 1 {
+                loc_nodes[loc_nodes.len() - 1]
+            } else {
+                SEVERAL
+            });
         }
         NodeTable {
             keys,
             strings,
             loc_nodes,
             loc_ends,
+            single,
             ever_inlined,
         }
     }
@@ -316,7 +331,13 @@ impl NodeTable {
     #[inline]
     pub(crate) fn walk(&self, stack: &[crate::profile::LocIdx], mut f: impl FnMut(NodeId, bool)) {
         for loc in stack.iter().rev() {
-            let nodes = self.nodes_of(loc.0 as usize);
+            let loc = loc.0 as usize;
+            let node = self.single[loc];
+            if node != SEVERAL {
+                f(node, false);
+                continue;
+            }
+            let nodes = self.nodes_of(loc);
             for (i, &node) in nodes.iter().enumerate().rev() {
                 f(node, i + 1 != nodes.len());
             }
@@ -485,14 +506,41 @@ struct Weights {
 }
 
 /// Accumulates flat and cum for every node: cum once per sample per node, flat to the
-/// leaf-most frame. Samples whose chosen value is 0 are skipped.
+/// leaf-most frame. Samples whose chosen value is 0 are skipped. Many samples are summed in two
+/// halves at once where there are threads; wrapping sums make the halves' total exact.
 fn accumulate(profile: &Profile, table: &NodeTable, value_index: usize) -> Weights {
+    let n = profile.samples.len();
+    let sum = |range: Range<usize>| accumulate_range(profile, table, value_index, range);
+    if !parallel::worth_splitting(n) {
+        return sum(0..n);
+    }
+    let (mut one, two) = parallel::both(|| sum(0..n / 2), || sum(n / 2..n));
+    for (total, part) in one.flat.iter_mut().zip(two.flat) {
+        *total = total.wrapping_add(part);
+    }
+    for (total, part) in one.cum.iter_mut().zip(two.cum) {
+        *total = total.wrapping_add(part);
+    }
+    one
+}
+
+fn accumulate_range(
+    profile: &Profile,
+    table: &NodeTable,
+    value_index: usize,
+    samples: Range<usize>,
+) -> Weights {
     let n = table.len();
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
     // seen[node] == stamp means the node already got this sample's cum.
     let mut seen = vec![0u32; n];
-    for (s, stamp, w) in weighted(profile, value_index) {
+    for s in samples {
+        let w = profile.samples.value(s, value_index);
+        if w == 0 {
+            continue;
+        }
+        let stamp = s as u32 + 1;
         let mut leaf = None;
         table.walk(profile.samples.stack(s), |node, _| {
             let slot = &mut seen[node as usize];

@@ -20,6 +20,7 @@ pub mod memstats;
 pub mod merge;
 pub mod names;
 pub mod options;
+mod parallel;
 pub mod profile;
 pub mod proto;
 pub mod prune;

@@ -161,6 +161,43 @@ impl SampleTable {
         self.label_ends.push(to_u32(self.labels.len()));
     }
 
+    /// A table from its columns: `stack_ends[i]` and `label_ends[i]` are the end offsets of
+    /// sample `i`'s stack and labels (non-decreasing, the last equal to the column's length),
+    /// and `values` holds `n_values` values per sample.
+    pub(crate) fn from_columns(
+        n_values: usize,
+        values: Vec<i64>,
+        stack_ends: Vec<u32>,
+        stacks: Vec<LocIdx>,
+        label_ends: Vec<u32>,
+        labels: Vec<Label>,
+    ) -> SampleTable {
+        debug_assert_eq!(values.len(), stack_ends.len() * n_values);
+        debug_assert_eq!(stack_ends.last().map_or(0, |&e| e as usize), stacks.len());
+        debug_assert_eq!(label_ends.last().map_or(0, |&e| e as usize), labels.len());
+        SampleTable {
+            n_values,
+            values,
+            stack_ends,
+            stacks,
+            label_ends,
+            labels,
+        }
+    }
+
+    /// Appends the samples of `other` (of the same shape) after those of `self`.
+    pub fn append(&mut self, other: SampleTable) {
+        debug_assert_eq!(other.n_values, self.n_values);
+        let (stacks, labels) = (to_u32(self.stacks.len()), to_u32(self.labels.len()));
+        self.values.extend_from_slice(&other.values);
+        self.stacks.extend_from_slice(&other.stacks);
+        self.stack_ends
+            .extend(other.stack_ends.iter().map(|&end| stacks + end));
+        self.labels.extend_from_slice(&other.labels);
+        self.label_ends
+            .extend(other.label_ends.iter().map(|&end| labels + end));
+    }
+
     /// The locations of sample `i`, leaf first.
     pub fn stack(&self, i: usize) -> &[LocIdx] {
         &self.stacks[range(&self.stack_ends, i)]

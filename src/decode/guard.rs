@@ -8,6 +8,7 @@ use super::Limits;
 use super::wire::read_varint;
 
 /// Walks top-level field headers as bytes arrive and keeps counts per field.
+#[derive(Debug, Clone)]
 pub(super) struct Guard {
     limits: Limits,
     /// Offset of the next field header in the data seen so far.

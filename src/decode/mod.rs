@@ -9,6 +9,7 @@ mod goroutine_dump;
 mod gotext;
 mod guard;
 mod legacy;
+mod read_ahead;
 mod resolve;
 mod text_builder;
 mod wire;
@@ -132,8 +133,7 @@ pub fn decode_as(
 ) -> Result<Profile, DecodeError> {
     if is_gzip(bytes) {
         progress(Stage::Inflating);
-        let inflated = inflate(bytes, limits, go_text)?;
-        decode_data(&inflated, limits, go_text, progress)
+        inflate(bytes, limits, go_text)?.finish(progress)
     } else {
         if bytes.len() as u64 > limits.max_inflated_bytes {
             return Err(DecodeError::TooLarge {
@@ -217,7 +217,7 @@ fn decode_protobuf(
 ) -> Result<Profile, DecodeError> {
     let wire = decode_wire(data)?;
     progress(Stage::Resolving);
-    resolve::resolve(wire.profile, &wire.samples, limits)
+    resolve::resolve(wire.profile, resolve::Samples::Wire(&wire.samples), limits)
 }
 
 fn is_gzip(bytes: &[u8]) -> bool {
@@ -226,37 +226,154 @@ fn is_gzip(bytes: &[u8]) -> bool {
 
 /// Gunzips every member of `bytes` in chunks, checking the limits on the way: never more than
 /// the size limit, and top-level fields checked as soon as their headers arrive.
-fn inflate(bytes: &[u8], limits: &Limits, go_text: GoText) -> Result<Vec<u8>, DecodeError> {
-    const CHUNK: usize = 256 << 10;
-    let limit = limits.max_inflated_bytes;
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().saturating_mul(3).min(limit as usize));
+///
+/// Natively the inflating runs on a thread of its own while this one checks the chunks and
+/// reads the samples ahead ([`Inflating`]); the WebAssembly has one thread per worker, so there
+/// the two take turns (the page can inflate in another worker: [`gunzip_chunks`]).
+fn inflate(bytes: &[u8], limits: &Limits, go_text: GoText) -> Result<Inflating, DecodeError> {
+    let mut inflating = Inflating::new(limits, go_text, bytes.len());
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let (sender, chunks) = std::sync::mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+        std::thread::scope(|scope| {
+            // When this thread stops early (an error), the inflating thread's next send fails
+            // and it stops too.
+            scope.spawn(move || gunzip_chunks(bytes, |chunk| sender.send(chunk).is_ok()));
+            for chunk in chunks {
+                inflating.push(&chunk?)?;
+            }
+            Ok(inflating)
+        })
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut failed = None;
+        gunzip_chunks(bytes, |chunk| {
+            match chunk.and_then(|c| inflating.push(&c)) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
+        });
+        failed.map_or(Ok(inflating), Err)
+    }
+}
+
+/// Inflated chunks waiting for the checking thread: enough to keep the inflating thread busy,
+/// few enough to bound what a refused file costs.
+#[cfg(not(target_arch = "wasm32"))]
+const CHUNKS_IN_FLIGHT: usize = 8;
+
+/// Gunzips every member of `bytes`, giving `take` the data in chunks of at most 256 KiB, or
+/// the error that stopped inflating, until the data ends or `take` returns false. The chunks
+/// go to an [`Inflating`], here or in another worker of the page.
+pub fn gunzip_chunks(bytes: &[u8], mut take: impl FnMut(Result<Vec<u8>, DecodeError>) -> bool) {
+    const CHUNK: u64 = 256 << 10;
     let mut reader = MultiGzDecoder::new(bytes);
-    let mut guard = Some(guard::Guard::new(*limits));
-    // Known after the first chunk: a gzipped Go text is not checked as protobuf.
-    let mut is_text: Option<bool> = None;
-    let mut text_guard = text_builder::LineGuard::default();
     loop {
-        let len = out.len();
-        out.resize(len + CHUNK, 0);
-        let n = match reader.read(&mut out[len..]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
-            Err(e) => return Err(DecodeError::Decompress(e.to_string())),
-        };
-        out.truncate(len + n);
-        if n == 0 {
-            break;
-        }
-        if out.len() as u64 > limit {
-            return Err(DecodeError::TooLarge { limit });
-        }
-        if *is_text.get_or_insert_with(|| text_format(&out, go_text).is_some()) {
-            text_guard.advance(&out)?;
-        } else {
-            guard_protobuf(&mut guard, &out)?;
+        let mut chunk = Vec::with_capacity(CHUNK as usize);
+        match (&mut reader).take(CHUNK).read_to_end(&mut chunk) {
+            Ok(0) => return,
+            Ok(_) => {
+                if !take(Ok(chunk)) {
+                    return;
+                }
+            }
+            Err(e) => {
+                // What was inflated before the error is checked first, as it arrived.
+                if !chunk.is_empty() && !take(Ok(chunk)) {
+                    return;
+                }
+                take(Err(DecodeError::Decompress(e.to_string())));
+                return;
+            }
         }
     }
-    Ok(out)
+}
+
+/// A gzip-compressed profile arriving as inflated chunks: each chunk is checked against the
+/// limits as it arrives and the samples are read ahead; [`Inflating::finish`] makes the
+/// profile, as [`decode_as`] makes it from the compressed bytes.
+#[derive(Debug, Clone)]
+pub struct Inflating {
+    data: Vec<u8>,
+    limit: u64,
+    go_text: GoText,
+    limits: Limits,
+    guard: Option<guard::Guard>,
+    /// Known after the first chunk: a gzipped Go text is not checked as protobuf.
+    is_text: Option<bool>,
+    text_guard: text_builder::LineGuard,
+    read_ahead: Option<read_ahead::ReadAhead>,
+}
+
+impl Inflating {
+    /// `compressed_len`, the size of the gzip data, sizes the buffer.
+    pub fn new(limits: &Limits, go_text: GoText, compressed_len: usize) -> Inflating {
+        let expected = compressed_len.saturating_mul(3);
+        Inflating {
+            data: Vec::with_capacity(expected.min(limits.max_inflated_bytes as usize)),
+            limit: limits.max_inflated_bytes,
+            go_text,
+            limits: *limits,
+            guard: Some(guard::Guard::new(*limits)),
+            is_text: None,
+            text_guard: text_builder::LineGuard::default(),
+            read_ahead: Some(read_ahead::ReadAhead::new(*limits)),
+        }
+    }
+
+    /// Takes the next inflated chunk.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), DecodeError> {
+        self.data.extend_from_slice(chunk);
+        if self.data.len() as u64 > self.limit {
+            return Err(DecodeError::TooLarge { limit: self.limit });
+        }
+        let go_text = self.go_text;
+        if *self
+            .is_text
+            .get_or_insert_with(|| text_format(&self.data, go_text).is_some())
+        {
+            self.read_ahead = None;
+            return self.text_guard.advance(&self.data);
+        }
+        guard_protobuf(&mut self.guard, &self.data)?;
+        if let Some(reader) = &mut self.read_ahead {
+            reader.advance(&self.data);
+        }
+        Ok(())
+    }
+
+    /// The profile, once every chunk has been pushed.
+    pub fn finish(mut self, progress: &mut dyn FnMut(Stage)) -> Result<Profile, DecodeError> {
+        let read_ahead = self.read_ahead.take();
+        if let Some(profile) = self.decode_read_ahead(read_ahead, progress) {
+            return Ok(profile);
+        }
+        decode_data(&self.data, &self.limits, self.go_text, progress)
+    }
+
+    /// The profile from the samples read ahead, when the data is a profile.proto that the
+    /// read-ahead read whole and that resolves without error; None sends the decode down the
+    /// ordinary path.
+    fn decode_read_ahead(
+        &self,
+        read_ahead: Option<read_ahead::ReadAhead>,
+        progress: &mut dyn FnMut(Stage),
+    ) -> Option<Profile> {
+        let data = &self.data;
+        if data.is_empty()
+            || text_format(data, self.go_text).is_some()
+            || sniff(data) != Family::Protobuf
+        {
+            return None;
+        }
+        let (wire, samples) = read_ahead?.finish(data)?;
+        progress(Stage::Resolving);
+        resolve::resolve(wire, resolve::Samples::ReadAhead(samples), &self.limits).ok()
+    }
 }
 
 /// Runs the protobuf guard over `data` (everything inflated so far). The guard reads
@@ -348,6 +465,27 @@ mod tests {
             ..Default::default()
         }
         .encode_to_vec()
+    }
+
+    /// The read-ahead must actually take the Go profiles of the fixtures, not fall back.
+    #[test]
+    fn read_ahead_reads_go_profiles_whole() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/profiles");
+        let limits = Limits::default();
+        let mut read = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            if !is_gzip(&bytes) {
+                continue;
+            }
+            let mut inflating = inflate(&bytes, &limits, GoText::Names).unwrap();
+            let ahead = inflating.read_ahead.take();
+            let profile = inflating.decode_read_ahead(ahead, &mut |_| {});
+            assert!(profile.is_some(), "{} fell back", path.display());
+            read += 1;
+        }
+        assert!(read >= 5, "only {read} gzip fixtures");
     }
 
     #[test]

@@ -10,11 +10,20 @@ use crate::profile::{
 };
 use crate::proto;
 
+use super::read_ahead::RawSamples;
 use super::wire;
+use crate::parallel;
+
+/// Where the samples come from: the bytes of each sample field, or the columns the read-ahead
+/// filled while inflating.
+pub(super) enum Samples<'a> {
+    Wire(&'a [&'a [u8]]),
+    ReadAhead(RawSamples),
+}
 
 pub(super) fn resolve(
     wire: proto::Profile,
-    sample: &[&[u8]],
+    sample: Samples,
     limits: &super::Limits,
 ) -> Result<Profile, DecodeError> {
     let proto::Profile {
@@ -79,7 +88,11 @@ pub(super) fn resolve(
     let function_ids = IdIndex::new(function.iter().map(|f| f.id));
     let location_ids = IdIndex::new(location.iter().map(|l| l.id));
 
-    let samples = resolve_samples(sample, &table, &location_ids, sample_types.len(), limits)?;
+    let n_types = sample_types.len();
+    let samples = match sample {
+        Samples::Wire(bytes) => resolve_samples(bytes, &table, &location_ids, n_types, limits)?,
+        Samples::ReadAhead(raw) => resolve_raw_samples(raw, &table, &location_ids, n_types)?,
+    };
     let drop_frames = table.text(drop_frames, "drop_frames")?;
     let keep_frames = table.text(keep_frames, "keep_frames")?;
     let period_type = match &period_type {
@@ -184,12 +197,20 @@ impl IdIndex {
         IdIndex { dense, sparse }
     }
 
+    /// Called once per stack frame: inlined, with the hash map out of line.
+    #[inline]
     fn get(&self, id: u64) -> Option<u32> {
         if id < dense_len_bound()
             && let Some(&idx) = self.dense.get(id as usize)
         {
             return (idx != Self::NONE).then_some(idx);
         }
+        self.get_sparse(id)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn get_sparse(&self, id: u64) -> Option<u32> {
         self.sparse.get(&id).copied()
     }
 }
@@ -201,6 +222,10 @@ const fn dense_len_bound() -> u64 {
 
 /// Reads each sample's bytes straight into the flat table, resolving location ids and label
 /// strings, and checks what pprof's CheckValid checks of samples.
+///
+/// Many samples are read in two halves at once where there are threads. When either half
+/// fails, or the halves together pass the frame limit, the samples are read again in order so
+/// that the error is the one a reading in order meets first.
 fn resolve_samples(
     samples: &[&[u8]],
     table: &Strings,
@@ -211,6 +236,26 @@ fn resolve_samples(
     if n_types == 0 && !samples.is_empty() {
         return Err(DecodeError::Malformed(Malformed::MissingSampleTypes));
     }
+    let read = |part: &[&[u8]]| resolve_in_order(part, table, location_ids, n_types, limits);
+    if parallel::worth_splitting(samples.len()) {
+        let (first, second) = samples.split_at(samples.len() / 2);
+        if let (Ok(mut one), Ok(two)) = parallel::both(|| read(first), || read(second))
+            && ((one.n_frames() + two.n_frames()) as u64) <= limits.max_frames
+        {
+            one.append(two);
+            return Ok(one);
+        }
+    }
+    read(samples)
+}
+
+fn resolve_in_order(
+    samples: &[&[u8]],
+    table: &Strings,
+    location_ids: &IdIndex,
+    n_types: usize,
+    limits: &super::Limits,
+) -> Result<SampleTable, DecodeError> {
     let mut out = SampleTable::new(n_types);
     let mut ids: Vec<u64> = Vec::new();
     let mut stack: Vec<LocIdx> = Vec::new();
@@ -253,6 +298,72 @@ fn resolve_samples(
     Ok(out)
 }
 
+/// The read-ahead's columns, checked as [`resolve_in_order`] checks each sample. The limits
+/// were checked while reading ahead. Errors here only send the decode back to the ordinary
+/// path, which finds the first one in sample order.
+fn resolve_raw_samples(
+    raw: RawSamples,
+    table: &Strings,
+    location_ids: &IdIndex,
+    n_types: usize,
+) -> Result<SampleTable, DecodeError> {
+    if n_types == 0 && raw.len() != 0 {
+        return Err(DecodeError::Malformed(Malformed::MissingSampleTypes));
+    }
+    let mut start = 0;
+    for &end in &raw.value_ends {
+        if end as usize - start != n_types {
+            return Err(DecodeError::Malformed(Malformed::ValueCount {
+                got: end as usize - start,
+                want: n_types,
+            }));
+        }
+        start = end as usize;
+    }
+    let stacks = raw
+        .ids
+        .into_iter()
+        .map(|id| match location_ids.get(u64::from(id)) {
+            Some(idx) => Ok(LocIdx(idx)),
+            None => Err(DecodeError::Malformed(Malformed::UnknownLocation {
+                id: u64::from(id),
+            })),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (labels, label_ends) = resolve_raw_labels(&raw.labels, &raw.label_ends, table)?;
+    Ok(SampleTable::from_columns(
+        n_types,
+        raw.values,
+        raw.id_ends,
+        stacks,
+        label_ends,
+        labels,
+    ))
+}
+
+/// Labels resolved against the string table; pprof drops labels with neither a string nor a
+/// number, so the end offsets are counted again.
+fn resolve_raw_labels(
+    raw: &[proto::Label],
+    ends: &[u32],
+    table: &Strings,
+) -> Result<(Vec<Label>, Vec<u32>), DecodeError> {
+    if raw.is_empty() {
+        return Ok((Vec::new(), ends.to_vec()));
+    }
+    let mut labels = Vec::with_capacity(raw.len());
+    let mut new_ends = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for &end in ends {
+        for l in &raw[start..end as usize] {
+            labels.extend(resolve_label(l, table)?);
+        }
+        new_ends.push(to_u32(labels.len()));
+        start = end as usize;
+    }
+    Ok((labels, new_ends))
+}
+
 /// One `Sample` message: location ids (1), values (2), labels (3).
 fn read_sample(
     bytes: &[u8],
@@ -285,6 +396,11 @@ fn read_sample(
 /// One `Label` message. pprof keeps a label as a string label when `str` is set, as a numeric
 /// label when `num` or `num_unit` is set, and silently drops it otherwise.
 fn read_label(bytes: &[u8], table: &Strings) -> Result<Option<Label>, DecodeError> {
+    resolve_label(&read_raw_label(bytes)?, table)
+}
+
+/// One `Label` message as written.
+pub(super) fn read_raw_label(bytes: &[u8]) -> Result<proto::Label, DecodeError> {
     let mut l = proto::Label::default();
     let mut reader = wire::Reader::new(bytes);
     while let Some((field, value, _)) = reader.field().map_err(DecodeError::Protobuf)? {
@@ -297,7 +413,7 @@ fn read_label(bytes: &[u8], table: &Strings) -> Result<Option<Label>, DecodeErro
         };
         *slot = wire::varint_of(field, value).map_err(DecodeError::Protobuf)? as i64;
     }
-    resolve_label(&l, table)
+    Ok(l)
 }
 
 fn resolve_label(l: &proto::Label, table: &Strings) -> Result<Option<Label>, DecodeError> {

@@ -245,7 +245,7 @@ pub(super) fn lines(
 
 /// Checks the line length of a text while it is inflated, so that a gzipped giant line is
 /// refused before it is all in memory.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct LineGuard {
     checked: usize,
     line_len: usize,

@@ -82,12 +82,21 @@ impl<'a> Reader<'a> {
 /// A base-128 varint of at most 10 bytes.
 #[inline]
 pub(super) fn read_varint(data: &[u8]) -> Result<(u64, &[u8]), String> {
-    // Most varints in a profile (ids, small values, tags) are one byte.
-    if let Some(&first) = data.first()
-        && first < 0x80
-    {
-        return Ok((u64::from(first), &data[1..]));
+    // Most varints in a profile are ids, small values and tags of one to three bytes; each arm
+    // is reached only when the bytes before it have their continuation bit set.
+    match data {
+        [b0, rest @ ..] if *b0 < 0x80 => Ok((u64::from(*b0), rest)),
+        [b0, b1, rest @ ..] if *b1 < 0x80 => Ok((u64::from(b0 & 0x7f) | u64::from(*b1) << 7, rest)),
+        [b0, b1, b2, rest @ ..] if *b2 < 0x80 => Ok((
+            u64::from(b0 & 0x7f) | u64::from(b1 & 0x7f) << 7 | u64::from(*b2) << 14,
+            rest,
+        )),
+        _ => read_long_varint(data),
     }
+}
+
+#[cold]
+fn read_long_varint(data: &[u8]) -> Result<(u64, &[u8]), String> {
     let mut value = 0u64;
     for (i, &byte) in data.iter().enumerate().take(10) {
         value |= u64::from(byte & 0x7f) << (7 * i);

@@ -1,0 +1,106 @@
+//! Natively, a gzip-compressed profile's samples are read while it is still being inflated
+//! (src/decode/read_ahead.rs). That reading must give exactly the profile, or exactly the
+//! error, of the ordinary reading of the same data uncompressed: checked here over every
+//! gzip-compressed file of the real corpus and of the project's fixtures, hostile ones
+//! included. (The corpus goldens check the profiles themselves against go tool pprof.)
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use common::{corpus_dir, fixtures_dir};
+use profdiff::Limits;
+
+fn gzip_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            gzip_files(&path, out);
+        } else if std::fs::read(&path).is_ok_and(|b| b.starts_with(&[0x1f, 0x8b])) {
+            out.push(path);
+        }
+    }
+}
+
+/// The data inflated by flate2 directly, or None when it is not valid gzip (the decoder's
+/// own error is then checked by the hostile tests).
+fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+#[test]
+fn reading_ahead_gives_the_ordinary_reading() {
+    let mut files = Vec::new();
+    gzip_files(&fixtures_dir(), &mut files);
+    if let Some(dir) = corpus_dir() {
+        gzip_files(&dir, &mut files);
+    } else {
+        eprintln!("corpus not found (set PROFDIFF_CORPUS): fixtures only");
+    }
+    files.sort();
+    let limits = Limits::default();
+    let (mut profiles, mut errors) = (0, 0);
+    for path in &files {
+        let bytes = std::fs::read(path).expect("listed files are readable");
+        let Some(inflated) = gunzip(&bytes) else {
+            continue;
+        };
+        let ahead = profdiff::decode(&bytes, &limits).map_err(|e| e.to_string());
+        let ordinary = profdiff::decode(&inflated, &limits).map_err(|e| e.to_string());
+        assert!(
+            ahead == ordinary,
+            "{}: reading ahead differs from the ordinary reading",
+            path.display()
+        );
+        match ahead {
+            Ok(_) => profiles += 1,
+            Err(_) => errors += 1,
+        }
+    }
+    eprintln!("read ahead: {profiles} profiles equal, {errors} errors equal");
+    assert!(profiles >= 5, "too few gzip profiles found: {profiles}");
+}
+
+#[test]
+fn reading_ahead_refuses_what_the_ordinary_reading_refuses_under_tight_limits() {
+    let path = fixtures_dir().join("profiles");
+    let mut files = Vec::new();
+    gzip_files(&path, &mut files);
+    files.sort();
+    let tight = [
+        Limits {
+            max_stack_depth: 3,
+            ..Limits::default()
+        },
+        Limits {
+            max_frames: 50,
+            ..Limits::default()
+        },
+        Limits {
+            max_samples: 2,
+            ..Limits::default()
+        },
+    ];
+    let mut refused = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).expect("listed files are readable");
+        let Some(inflated) = gunzip(&bytes) else {
+            continue;
+        };
+        for limits in &tight {
+            let ahead = profdiff::decode(&bytes, limits).map_err(|e| e.to_string());
+            let ordinary = profdiff::decode(&inflated, limits).map_err(|e| e.to_string());
+            assert!(ahead == ordinary, "{}: {limits:?}", path.display());
+            refused += usize::from(ahead.is_err());
+        }
+    }
+    assert!(refused > 0, "no fixture reached a tight limit");
+}
