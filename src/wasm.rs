@@ -153,6 +153,55 @@ impl Session {
         })
     }
 
+    /// Starts a gzip file that another worker inflates (see `gunzipChunks`); its chunks come
+    /// through `pushStream`, then `endStream` decodes and stages it.
+    #[wasm_bindgen(js_name = beginStream)]
+    pub fn begin_stream(&mut self, name: &str, compressed_len: usize) {
+        self.workspace.begin_stream(name, compressed_len);
+    }
+
+    #[wasm_bindgen(js_name = pushStream)]
+    pub fn push_stream(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.workspace.push_stream(chunk).map_err(into_js_error)
+    }
+
+    /// Ends the stream: `inflate_error` is what `gunzipChunks` threw, if it threw.
+    #[wasm_bindgen(js_name = endStream)]
+    pub fn end_stream(
+        &mut self,
+        inflate_error: Option<String>,
+        progress: Option<js_sys::Function>,
+    ) -> Result<(), JsValue> {
+        self.workspace
+            .end_stream(inflate_error, &mut reporter(&progress))
+            .map_err(into_js_error)
+    }
+
+    #[wasm_bindgen(js_name = abortStream)]
+    pub fn abort_stream(&mut self) {
+        self.workspace.abort_stream();
+    }
+
+    /// Puts the staged files in slot "a" or "b"; returns the slot summary.
+    #[wasm_bindgen(js_name = loadStaged)]
+    pub fn load_staged(&mut self, slot_name: &str) -> Result<JsValue, JsValue> {
+        let summary = self
+            .workspace
+            .load_staged(slot(slot_name)?)
+            .map_err(into_js_error)?;
+        to_js(&summary)
+    }
+
+    /// Two staged files, the earlier profile in A, as `loadPair`. Returns `{a, b}` summaries.
+    #[wasm_bindgen(js_name = loadStagedPair)]
+    pub fn load_staged_pair(&mut self) -> Result<JsValue, JsValue> {
+        let (a, b) = self.workspace.load_staged_pair().map_err(into_js_error)?;
+        to_js(&SlotPair {
+            a: Some(a),
+            b: Some(b),
+        })
+    }
+
     pub fn clear(&mut self, slot_name: &str) -> Result<(), JsValue> {
         self.workspace.clear(slot(slot_name)?);
         Ok(())
@@ -363,6 +412,40 @@ impl Session {
     #[wasm_bindgen(js_name = memoryBytes)]
     pub fn memory_bytes(&self) -> f64 {
         (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
+}
+
+/// Inflates a gzip file for another worker's `Session.pushStream`: calls `on_chunk` with each
+/// inflated chunk (a fresh `Uint8Array` the caller may transfer) and throws the inflating error
+/// as a one-line message, which the other worker passes to `endStream`.
+#[wasm_bindgen(js_name = gunzipChunks)]
+pub fn gunzip_chunks(bytes: &[u8], on_chunk: &js_sys::Function) -> Result<(), JsValue> {
+    let mut failed = None;
+    crate::decode::gunzip_chunks(bytes, |chunk| match chunk {
+        Ok(chunk) => {
+            let array = js_sys::Uint8Array::from(chunk.as_slice());
+            match on_chunk.call1(&JsValue::NULL, &array) {
+                Ok(_) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
+        }
+        Err(e) => {
+            failed = Some(js_error("DecodeError", &inflate_message(e)));
+            false
+        }
+    });
+    failed.map_or(Ok(()), Err)
+}
+
+/// The message of an inflating error, without the "decompressing: " its Display adds (the
+/// receiving worker's `endStream` adds it back).
+fn inflate_message(e: crate::error::DecodeError) -> String {
+    match e {
+        crate::error::DecodeError::Decompress(message) => message,
+        other => other.to_string(),
     }
 }
 

@@ -102,6 +102,16 @@ struct Slot {
 }
 
 impl Slot {
+    fn new(decoded: Vec<(String, Profile)>) -> Slot {
+        let (files, raw): (Vec<String>, Vec<Profile>) = decoded.into_iter().unzip();
+        Slot {
+            files,
+            summaries: raw.iter().map(Summary::of).collect(),
+            raw,
+            prepared: [None, None],
+        }
+    }
+
     fn prepared(&mut self, raw_names: bool) -> Result<&Profile, WorkspaceError> {
         let i = usize::from(raw_names);
         if self.prepared[i].is_none() {
@@ -141,6 +151,28 @@ struct Memo {
     tops: Vec<((SlotId, ViewOptions), TopReport)>,
     compares: Vec<(ViewOptions, DiffReport)>,
     tree: Option<(TreeKey, Arc<JointTree>)>,
+}
+
+impl Memo {
+    /// Forgets what depends on slot `id`: its `top` reports and everything over both slots.
+    /// The other slot's reports stay, so that loading B keeps Top A instant.
+    fn forget(&mut self, id: SlotId) {
+        self.tops.retain(|((slot, _), _)| *slot != id);
+        self.compares.clear();
+        self.tree = None;
+    }
+
+    /// After A and B swapped: each slot's `top` reports follow it.
+    fn swap_slots(&mut self) {
+        for ((slot, _), _) in &mut self.tops {
+            *slot = match slot {
+                SlotId::A => SlotId::B,
+                SlotId::B => SlotId::A,
+            };
+        }
+        self.compares.clear();
+        self.tree = None;
+    }
 }
 
 /// What a joint call tree depends on: the names, the sample value, granularity, inlines and
@@ -232,6 +264,11 @@ pub struct Workspace {
     /// do not build the tree again; dropped whenever a slot changes.
     flame: Option<(ViewOptions, bool, Flame)>,
     memo: Memo,
+    /// A gzip file arriving as inflated chunks (the page inflates in another worker), with
+    /// its name.
+    stream: Option<(String, decode::Inflating)>,
+    /// Files decoded from such streams, waiting to be put in a slot.
+    staged: Vec<(String, Profile)>,
 }
 
 impl Workspace {
@@ -243,6 +280,8 @@ impl Workspace {
             limits,
             flame: None,
             memo: Memo::default(),
+            stream: None,
+            staged: Vec::new(),
         }
     }
 
@@ -272,9 +311,7 @@ impl Workspace {
     ) -> Result<SlotSummary, WorkspaceError> {
         let mut slot = self.decode_slot(files, progress)?;
         let summary = slot.summary(id)?;
-        *self.slot_mut(id) = Some(slot);
-        self.flame = None;
-        self.memo = Memo::default();
+        self.set_slot(id, slot);
         Ok(summary)
     }
 
@@ -287,7 +324,7 @@ impl Workspace {
             return Err(WorkspaceError::Usage("no file given".to_string()));
         }
         let count = files.len();
-        let mut raw = Vec::with_capacity(count);
+        let mut decoded = Vec::with_capacity(count);
         for (i, (name, bytes)) in files.iter().enumerate() {
             let mut report = |stage: Stage| {
                 progress(Progress {
@@ -302,36 +339,110 @@ impl Workspace {
                     error,
                 },
             )?;
-            raw.push(profile);
+            decoded.push((name.clone(), profile));
         }
         progress(Progress {
             stage: "merging",
             file_index: count - 1,
             file_count: count,
         });
-        Ok(Slot {
-            files: files.iter().map(|(n, _)| n.clone()).collect(),
-            summaries: raw.iter().map(Summary::of).collect(),
-            raw,
-            prepared: [None, None],
+        Ok(Slot::new(decoded))
+    }
+
+    /// Starts a gzip file that arrives as inflated chunks; `compressed_len` sizes its buffer.
+    pub fn begin_stream(&mut self, name: &str, compressed_len: usize) {
+        let inflating = decode::Inflating::new(&self.limits, decode::GoText::Names, compressed_len);
+        self.stream = Some((name.to_string(), inflating));
+    }
+
+    /// The next inflated chunk of the file begun last.
+    pub fn push_stream(&mut self, chunk: &[u8]) -> Result<(), WorkspaceError> {
+        let (_, inflating) = self
+            .stream
+            .as_mut()
+            .ok_or_else(|| WorkspaceError::Usage("no file is being streamed".to_string()))?;
+        let pushed = inflating.push(chunk);
+        pushed.map_err(|error| {
+            let (file, _) = self.stream.take().expect("the stream was just used");
+            self.staged.clear();
+            WorkspaceError::Decode { file, error }
         })
     }
 
-    /// Two files dropped at once: the one with the earlier profile time goes to A (the first
-    /// one when the times are equal or unknown).
-    pub fn load_pair(
+    /// Drops the file being streamed and the staged files (the inflating worker stopped).
+    pub fn abort_stream(&mut self) {
+        self.stream = None;
+        self.staged.clear();
+    }
+
+    /// Ends the file begun last: decodes it and stages it for [`Workspace::load_staged`], or,
+    /// when inflating failed with `inflate_error`, says so as a decode error of that file.
+    pub fn end_stream(
         &mut self,
-        files: &[(String, &[u8])],
+        inflate_error: Option<String>,
         progress: &mut dyn FnMut(Progress),
-    ) -> Result<(SlotSummary, SlotSummary), WorkspaceError> {
-        let [first, second] = files else {
-            return Err(WorkspaceError::Usage(format!(
-                "a pair needs exactly two files, got {}",
-                files.len()
-            )));
+    ) -> Result<(), WorkspaceError> {
+        let (file, inflating) = self
+            .stream
+            .take()
+            .ok_or_else(|| WorkspaceError::Usage("no file is being streamed".to_string()))?;
+        let mut report = |stage: Stage| {
+            progress(Progress {
+                stage: stage.name(),
+                file_index: 0,
+                file_count: 1,
+            })
         };
-        let mut one = self.decode_slot(std::slice::from_ref(first), progress)?;
-        let mut two = self.decode_slot(std::slice::from_ref(second), progress)?;
+        let decoded = match inflate_error {
+            Some(message) => Err(DecodeError::Decompress(message)),
+            None => inflating.finish(&mut report),
+        };
+        match decoded {
+            Ok(profile) => {
+                self.staged.push((file, profile));
+                Ok(())
+            }
+            Err(error) => {
+                self.staged.clear();
+                Err(WorkspaceError::Decode { file, error })
+            }
+        }
+    }
+
+    /// Puts the staged files (in the order they were staged) in slot `id`.
+    pub fn load_staged(&mut self, id: SlotId) -> Result<SlotSummary, WorkspaceError> {
+        if self.staged.is_empty() {
+            return Err(WorkspaceError::Usage("no file is staged".to_string()));
+        }
+        let mut slot = Slot::new(std::mem::take(&mut self.staged));
+        let summary = slot.summary(id)?;
+        self.set_slot(id, slot);
+        Ok(summary)
+    }
+
+    /// Puts two staged files in the slots, the earlier profile in A, as [`Workspace::load_pair`].
+    pub fn load_staged_pair(&mut self) -> Result<(SlotSummary, SlotSummary), WorkspaceError> {
+        let staged = std::mem::take(&mut self.staged);
+        let Ok([first, second]) = <[_; 2]>::try_from(staged) else {
+            return Err(WorkspaceError::Usage(
+                "a pair needs two staged files".to_string(),
+            ));
+        };
+        self.set_pair(Slot::new(vec![first]), Slot::new(vec![second]))
+    }
+
+    fn set_slot(&mut self, id: SlotId, slot: Slot) {
+        *self.slot_mut(id) = Some(slot);
+        self.flame = None;
+        self.memo.forget(id);
+    }
+
+    /// Two slots, the earlier profile in A.
+    fn set_pair(
+        &mut self,
+        mut one: Slot,
+        mut two: Slot,
+    ) -> Result<(SlotSummary, SlotSummary), WorkspaceError> {
         let time = |s: &Slot| s.raw[0].time_nanos;
         if time(&two) != 0 && (time(&one) == 0 || time(&two) < time(&one)) {
             std::mem::swap(&mut one, &mut two);
@@ -344,16 +455,32 @@ impl Workspace {
         Ok((a, b))
     }
 
+    pub fn load_pair(
+        &mut self,
+        files: &[(String, &[u8])],
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(SlotSummary, SlotSummary), WorkspaceError> {
+        let [first, second] = files else {
+            return Err(WorkspaceError::Usage(format!(
+                "a pair needs exactly two files, got {}",
+                files.len()
+            )));
+        };
+        let one = self.decode_slot(std::slice::from_ref(first), progress)?;
+        let two = self.decode_slot(std::slice::from_ref(second), progress)?;
+        self.set_pair(one, two)
+    }
+
     pub fn clear(&mut self, id: SlotId) {
         *self.slot_mut(id) = None;
         self.flame = None;
-        self.memo = Memo::default();
+        self.memo.forget(id);
     }
 
     pub fn swap(&mut self) {
         std::mem::swap(&mut self.a, &mut self.b);
         self.flame = None;
-        self.memo = Memo::default();
+        self.memo.swap_slots();
     }
 
     /// The summary of a slot, or None when it is empty.

@@ -6,6 +6,7 @@
 import { h, clear, $, $$ } from './dom.js';
 import { toPlainError } from './client.js';
 import { newClient } from './recovery.js';
+import { startInflater } from './inflater.js';
 import { FILTERS } from './hash.js';
 import { hideProgress, showProgress } from './progress.js';
 import { SLOTS, loadEmbedded, loadExample, renderSlot, wireSlots } from './slots.js';
@@ -326,6 +327,7 @@ function renderChrome() {
 function init() {
   installTheme();
   page.client = newClient(page);
+  startInflater();
   buildTabs();
   wireSlots(page);
   wireSeries(page);

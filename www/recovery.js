@@ -13,7 +13,7 @@ let restarting = false;
 export function newClient(page) {
   const client = new WorkerClient({ onDeath: (error) => restart(page, error) });
   // Compile the WebAssembly now, while the user picks files, not on the first load.
-  client.call('init').catch(() => {});
+  client.call('init', ['main']).catch(() => {});
   return client;
 }
 

@@ -3,6 +3,7 @@
 import { setText, $, $$ } from './dom.js';
 import { toPlainError } from './client.js';
 import { loadProgress, showProgress } from './progress.js';
+import { stageThroughInflater } from './inflater.js';
 
 export const SLOTS = ['a', 'b'];
 
@@ -39,6 +40,31 @@ function readError(names, e) {
   return { name: 'ReadError', message: `${names[0] || 'file'}: reading file: ${e && e.message ? e.message : e}` };
 }
 
+/** Decodes into `slot` with the inflater's help when it can give it, else in the main worker
+ *  alone; resolves with the slot summary. */
+async function decodeInto(page, slot, names, buffers, onProgress) {
+  const files = names.map((name, i) => ({ name, bytes: buffers[i] }));
+  if (await stageThroughInflater(page.client, files, onProgress)) {
+    return page.client.call('loadStaged', [slot]);
+  }
+  return page.client.call('load', [slot, names, buffers], {
+    transfer: buffers.map((b) => b.buffer),
+    onProgress,
+  });
+}
+
+/** Two files decoded as a pair, the earlier profile in A; resolves with {a, b} summaries. */
+async function decodePair(page, names, buffers, onProgress) {
+  const files = names.map((name, i) => ({ name, bytes: buffers[i] }));
+  if (await stageThroughInflater(page.client, files, onProgress)) {
+    return page.client.call('loadStagedPair');
+  }
+  return page.client.call('loadPair', [names, buffers], {
+    transfer: buffers.map((b) => b.buffer),
+    onProgress,
+  });
+}
+
 /** Loads `files` into one slot (several files merge). */
 export function loadInto(page, slot, files) {
   const { state } = page;
@@ -55,10 +81,7 @@ export function loadInto(page, slot, files) {
       return;
     }
     try {
-      const summary = await page.client.call('load', [slot, names, buffers], {
-        transfer: buffers.map((b) => b.buffer),
-        onProgress: loadProgress(names),
-      });
+      const summary = await decodeInto(page, slot, names, buffers, loadProgress(names));
       setSlot(state, slot, summary);
       state.sources[slot] = { files };
       state.errors[slot] = null;
@@ -89,10 +112,7 @@ export function loadPair(page, files, errorSlot = 'a') {
       return;
     }
     try {
-      const pair = await page.client.call('loadPair', [names, buffers], {
-        transfer: buffers.map((b) => b.buffer),
-        onProgress: loadProgress(names, { pair: true }),
-      });
+      const pair = await decodePair(page, names, buffers, loadProgress(names, { pair: true }));
       setSlot(state, 'a', pair.a);
       setSlot(state, 'b', pair.b);
       // The worker put the earlier profile in A; the summaries name the files.

@@ -67,10 +67,63 @@
     };
   }
 
+  // The inflater's side of a streamed load (www/inflater.js): every inflated chunk goes to
+  // `port`, then {end, error}; a trap (RuntimeError) is not an inflating error and kills the
+  // worker as in any call.
+  function gunzip(bytes, port) {
+    let error = null;
+    try {
+      wasm_bindgen.gunzipChunks(bytes, (chunk) => {
+        self.profdiffInflatedBytes = (self.profdiffInflatedBytes || 0) + chunk.length;
+        port.postMessage({ chunk }, [chunk.buffer]);
+      });
+    } catch (e) {
+      if (!(e instanceof Error) || e.name !== 'DecodeError') {
+        port.close();
+        throw e;
+      }
+      error = e.message;
+    }
+    port.postMessage({ end: true, error });
+    port.close();
+    return null;
+  }
+
+  // The main worker's side: the chunks of one file, then its decode into the staging area.
+  let pendingStream = null;
+  function stageStream(s, name, compressedLen, port, progress) {
+    s.beginStream(name, compressedLen);
+    progress('inflating', 0, 1);
+    return new Promise((resolve, reject) => {
+      const finish = (fn) => {
+        port.onmessage = null;
+        port.close();
+        pendingStream = null;
+        fn();
+      };
+      pendingStream = { reject: (e) => finish(() => reject(e)) };
+      port.onmessage = (event) => {
+        const msg = event.data || {};
+        try {
+          if (msg.chunk) {
+            s.pushStream(msg.chunk);
+            return;
+          }
+          s.endStream(msg.error === null ? undefined : String(msg.error), progress);
+          finish(() => resolve(null));
+        } catch (e) {
+          finish(() => reject(e));
+        }
+      };
+    });
+  }
+
   async function call(id, method, args) {
     const s = await session();
     switch (method) {
       case 'init':
+        // 'main' or 'inflater' (www/inflater.js), for tests and `make bench` that look inside.
+        self.profdiffRole = String(args[0] || 'main');
         return null;
       case 'load': {
         const [slot, names, buffers] = args;
@@ -88,6 +141,20 @@
         const b = s.load('b', [ex.b.name], [fromBase64(ex.b.base64)], progress);
         return { a, b };
       }
+      case 'gunzip':
+        return gunzip(args[0], args[1]);
+      case 'stageStream': {
+        const [name, compressedLen, port] = args;
+        return stageStream(s, name, compressedLen, port, progressFor(id));
+      }
+      case 'abortStream':
+        if (pendingStream) pendingStream.reject(named('AbortError', 'the inflating worker stopped'));
+        s.abortStream();
+        return null;
+      case 'loadStaged':
+        return s.loadStaged(args[0]);
+      case 'loadStagedPair':
+        return s.loadStagedPair();
       case 'clear':
         s.clear(args[0]);
         return null;

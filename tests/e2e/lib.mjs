@@ -110,13 +110,27 @@ export async function openUrl(browser, url) {
   return { page, context, requests, errors };
 }
 
+/** The page's live worker whose role (worker.js `init`) is `role`: 'main' holds the profiles,
+ *  'inflater' inflates gzip files for it (www/inflater.js). Waits until it has started. */
+export async function workerByRole(page, role) {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    for (const worker of page.workers()) {
+      const r = await worker.evaluate(() => self.profdiffRole).catch(() => undefined);
+      if (r === role) return worker;
+    }
+    if (Date.now() > deadline) throw new Error(`no ${role} worker`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
 /** Waits until the page is idle with its view rendered. */
 export async function waitReady(page) {
   await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30000 });
 }
 
 /** Every rendered body row of a view's table (spacer rows of virtualised tables are not rows):
- *  its data-name and each data-col cell's text, in order. Tables up to 1000 rows render all. */
+ *  its data-name and each data-col cell's text, in order. Tables up to 200 rows render all. */
 export function tableRows(page, view) {
   return page.$$eval(`table[data-view="${view}"] tbody tr[data-name]`, (trs) => trs.map((tr) => ({
     name: tr.dataset.name,

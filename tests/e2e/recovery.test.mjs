@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   EXAMPLES, MODES, cliJson, expectedCompareRows, fixture, launchBrowser, openPage,
-  setFiles, startServer, tableRows, waitReady,
+  setFiles, startServer, tableRows, waitReady, workerByRole,
 } from './lib.mjs';
 
 const TIMEOUT = { timeout: 120000 };
@@ -22,15 +22,20 @@ after(async () => {
   if (server) await server.close();
 });
 
-/** Makes the page's only worker die of an uncaught error, as a crash inside it would. */
-async function killWorker(page) {
-  const workers = page.workers();
-  assert.equal(workers.length, 1, 'one worker before the crash');
-  await workers[0].evaluate(() => {
+/** Makes a worker of the page die of an uncaught error, as a crash inside it would. */
+async function killWorker(page, role = 'main') {
+  const worker = await workerByRole(page, role);
+  await worker.evaluate(() => {
     setTimeout(() => {
       throw new Error('simulated crash');
     }, 0);
   });
+}
+
+/** The roles of the page's live workers, sorted. */
+async function roles(page) {
+  const all = await Promise.all(page.workers().map((w) => w.evaluate(() => self.profdiffRole).catch(() => 'gone')));
+  return all.filter((r) => r !== 'gone').sort();
 }
 
 async function waitRecovered(page) {
@@ -60,7 +65,7 @@ describe('worker recovery', { concurrency: MODES.length }, () => {
         const notice = await page.textContent('#worker-notice');
         assert.match(notice, /simulated crash/);
         assert.match(notice, /reloaded A and B/);
-        assert.equal(page.workers().length, 1, 'the dead worker is gone and one new worker runs');
+        assert.deepEqual(await roles(page), ['inflater', 'main'], 'the dead worker is gone and one new one runs');
         assert.equal(await page.textContent('#files-a'), 'heap.pb.gz');
         assert.equal(await page.textContent('#files-b'), 'heap2.pb.gz');
         assert.equal(await page.inputValue('#label-a'), 'before the crash', 'labels survive');

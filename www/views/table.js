@@ -5,8 +5,10 @@
 // into view.
 import { h, clear } from '../dom.js';
 
-/** Tables with at most this many rows render every row (the browser's find sees them all). */
-export const FULL_RENDER_ROWS = 1000;
+/** Tables with at most this many rows render every row (the browser's find sees them all).
+ *  Longer ones render the rows in view: laying out a few hundred rows costs the browser about
+ *  as much again as the rest of a tab switch. */
+export const FULL_RENDER_ROWS = 200;
 /** Rows rendered above and below the visible ones in a virtualised table. */
 const OVERSCAN = 40;
 /** The narrowest the name column gets before the table scrolls sideways. */
