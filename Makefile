@@ -63,7 +63,7 @@ e2e: build wasm dist
 fuzz: setup-fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-# 7 targets x 12 s: about a minute and a half of fuzzing in every test run.
+# 8 targets x 12 s: about a minute and a half of fuzzing in every test run.
 fuzz-smoke:
 	scripts/fuzz.sh 12
 

@@ -89,23 +89,25 @@ GENPROF="$TARGET/release/genprof"
 
 LARGE_A="$OUT/large-a.pb.gz"
 LARGE_B="$OUT/large-b.pb.gz"
-if [[ ! -s $LARGE_A || ${BENCH_REGEN:-0} == 1 ]]; then
+# Generated inputs are made again when genprof's generator changed since they were made.
+stale() { [[ ! -s $1 || $1 -ot "$ROOT/tools/genprof/src/synth.rs" || ${BENCH_REGEN:-0} == 1 ]]; }
+if stale "$LARGE_A"; then
     log "generating $LARGE_A"
     "$GENPROF" --out "$LARGE_A"
 fi
-if [[ ! -s $LARGE_B || ${BENCH_REGEN:-0} == 1 ]]; then
+if stale "$LARGE_B"; then
     log "generating $LARGE_B (--variant 1)"
     "$GENPROF" --out "$LARGE_B" --variant 1
 fi
 
-# The worst case for call trees: 20-40 frames drawn independently over 20 000 functions, so
-# that the stacks of 200 000 samples share almost no prefixes.
+# The worst case for call trees: 20-40 frames drawn independently over 20 000 functions (one
+# location each), so that the stacks of 200 000 samples share almost no prefixes.
 SCATTERED_A="$OUT/scattered-a.pb.gz"
 SCATTERED_B="$OUT/scattered-b.pb.gz"
 for v in 0 1; do
     f=$SCATTERED_A
     [[ $v == 1 ]] && f=$SCATTERED_B
-    if [[ ! -s $f || ${BENCH_REGEN:-0} == 1 ]]; then
+    if stale "$f"; then
         log "generating $f (--shape scattered --variant $v)"
         "$GENPROF" --out "$f" --kind cpu --shape scattered --functions 20000 --seed 7 --variant "$v"
     fi
@@ -174,6 +176,16 @@ mean_seconds() {
         done
         awk -v t="$total" -v n="$runs" 'BEGIN { printf "%.6f\n", t / n / 1e9 }'
     fi
+}
+
+# cpu_seconds NAME: mean user + system CPU time of the last mean_seconds NAME run (hyperfine
+# only), to tell the work done from the cores it was spread over.
+cpu_seconds() {
+    [[ $HAVE_HYPERFINE == 1 && -f "$TMP/$1.json" ]] || return 0
+    local user sys
+    user=$(sed -n 's/^ *"user": *\([0-9.eE+-]*\),*$/\1/p' "$TMP/$1.json" | head -1)
+    sys=$(sed -n 's/^ *"system": *\([0-9.eE+-]*\),*$/\1/p' "$TMP/$1.json" | head -1)
+    awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.6f\n", u + s }'
 }
 
 # peak_kb COMMAND ARGS...: peak resident set size in kB of one run (stdout to /dev/null).
@@ -252,10 +264,12 @@ for pair in "large:$LARGE_A:$LARGE_B" "scattered:$SCATTERED_A:$SCATTERED_B"; do
     t_top=$(mean_seconds "t-top-$shape" "--warmup 1 --min-runs 5" "'$PROFDIFF' top '$a' > /dev/null")
     t_diff=$(mean_seconds "t-diff-$shape" "--warmup 1 --min-runs 5" "'$PROFDIFF' diff '$a' '$b' > /dev/null")
     t_paths=$(mean_seconds "t-paths-$shape" "--warmup 1 --min-runs 5" "'$PROFDIFF' paths '$a' '$b' > /dev/null")
+    c_top=$(cpu_seconds "t-top-$shape")
+    c_diff=$(cpu_seconds "t-diff-$shape")
     r_top=$(peak_kb "$PROFDIFF" top "$a")
     r_diff=$(peak_kb "$PROFDIFF" diff "$a" "$b")
     r_paths=$(peak_kb "$PROFDIFF" paths "$a" "$b")
-    tree_rows+=("| $shape ($(basename "$a"), $(basename "$b")) | $(fmt_time "$t_top"), $(fmt_mb "$r_top") | $(fmt_time "$t_diff"), $(fmt_mb "$r_diff") | $(ratio "$t_diff" "$t_top") | $(fmt_time "$t_paths"), $(fmt_mb "$r_paths") |")
+    tree_rows+=("| $shape ($(basename "$a"), $(basename "$b")) | $(fmt_time "$t_top"), $(fmt_mb "$r_top") | $(fmt_time "$t_diff"), $(fmt_mb "$r_diff") | $(ratio "$t_diff" "$t_top") | $(fmt_time "$c_top") / $(fmt_time "$c_diff") ($(ratio "$c_diff" "$c_top")) | $(fmt_time "$t_paths"), $(fmt_mb "$r_paths") |")
 done
 
 # --- report ------------------------------------------------------------------------------------
@@ -275,8 +289,8 @@ rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "uncommitted")
     echo
     echo "## Comparisons and call trees (wall time, peak RSS)"
     echo
-    echo "| pair | \`top A\` | \`diff A B\` | diff ÷ top | \`paths A B\` |"
-    echo "|---|---:|---:|---:|---:|"
+    echo "| pair | \`top A\` | \`diff A B\` | diff ÷ top | CPU time top / diff (÷) | \`paths A B\` |"
+    echo "|---|---:|---:|---:|---:|---:|"
     printf '%s\n' "${tree_rows[@]}"
 } >"$OUT/results.md"
 echo

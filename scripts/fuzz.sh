@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 export RUSTC_BOOTSTRAP=1
-targets=(decode decode_top decode_diff structured go_text goroutine_dump decode_legacy)
+targets=(decode decode_top decode_diff structured go_text goroutine_dump decode_legacy read_ahead)
 
 # Seed corpora from the project's own profiles. decode_top reads an option byte first and
 # decode_diff a split byte, so their seeds get one prepended.
@@ -58,6 +58,13 @@ done
 for f in tests/fixtures/gotext/*/goroutine-dump.txt tests/fixtures/gotext/crash/*.txt; do
   [[ -f "$f" ]] || continue
   cp -f "$f" "fuzz/corpus/goroutine_dump/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+
+# read_ahead compresses its input itself: its seeds are the profiles inflated.
+mkdir -p fuzz/corpus/read_ahead
+for f in tests/fixtures/profiles/*.pb.gz tests/fixtures/hostile/*.pb.gz; do
+  [[ -f "$f" ]] || continue
+  gzip -dc "$f" >"fuzz/corpus/read_ahead/seed-$(basename "$f" .gz)" 2>/dev/null || true
 done
 
 (cd fuzz && cargo fuzz build -O >/dev/null 2>&1) || (cd fuzz && cargo fuzz build -O)

@@ -29,6 +29,7 @@ pub mod summary;
 pub mod top;
 pub mod trend;
 pub mod units;
+pub mod warmup;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 pub mod workspace;

@@ -415,6 +415,18 @@ impl Session {
     }
 }
 
+/// Runs the hot paths of a worker's `role` ("inflater" or "main") once on made-up profiles,
+/// so that the engine optimises them before the first file (src/warmup.rs).
+#[wasm_bindgen(js_name = warmUp)]
+pub fn warm_up(role: &str) -> bool {
+    let role = if role == "inflater" {
+        crate::warmup::Role::Inflater
+    } else {
+        crate::warmup::Role::Main
+    };
+    crate::warmup::run(role)
+}
+
 /// Inflates a gzip file for another worker's `Session.pushStream`: calls `on_chunk` with each
 /// inflated chunk (a fresh `Uint8Array` the caller may transfer) and throws the inflating error
 /// as a one-line message, which the other worker passes to `endStream`.

@@ -24,6 +24,7 @@ export function startInflater() {
   });
   inflater = client;
   client.call('init', ['inflater']).catch(() => {});
+  client.call('warmUp').catch(() => {});
 }
 
 function isGzip(bytes) {

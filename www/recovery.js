@@ -14,6 +14,7 @@ export function newClient(page) {
   const client = new WorkerClient({ onDeath: (error) => restart(page, error) });
   // Compile the WebAssembly now, while the user picks files, not on the first load.
   client.call('init', ['main']).catch(() => {});
+  client.call('warmUp').catch(() => {});
   return client;
 }
 

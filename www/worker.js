@@ -69,7 +69,8 @@
 
   // The inflater's side of a streamed load (www/inflater.js): every inflated chunk goes to
   // `port`, then {end, error}; a trap (RuntimeError) is not an inflating error and kills the
-  // worker as in any call.
+  // worker as in any call. The receiving side closes the channel: Firefox drops the messages
+  // of a port closed before the other end has arrived in its worker.
   function gunzip(bytes, port) {
     let error = null;
     try {
@@ -78,14 +79,10 @@
         port.postMessage({ chunk }, [chunk.buffer]);
       });
     } catch (e) {
-      if (!(e instanceof Error) || e.name !== 'DecodeError') {
-        port.close();
-        throw e;
-      }
+      if (!(e instanceof Error) || e.name !== 'DecodeError') throw e;
       error = e.message;
     }
     port.postMessage({ end: true, error });
-    port.close();
     return null;
   }
 
@@ -125,6 +122,9 @@
         // 'main' or 'inflater' (www/inflater.js), for tests and `make bench` that look inside.
         self.profdiffRole = String(args[0] || 'main');
         return null;
+      case 'warmUp':
+        // Once, while the page is idle: the engine optimises the hot paths before a real file.
+        return wasm_bindgen.warmUp(self.profdiffRole || 'main');
       case 'load': {
         const [slot, names, buffers] = args;
         return s.load(slot, names, buffers, progressFor(id));
