@@ -104,3 +104,55 @@ fn reading_ahead_refuses_what_the_ordinary_reading_refuses_under_tight_limits() 
     }
     assert!(refused > 0, "no fixture reached a tight limit");
 }
+
+/// Profiles that the read-ahead reads whole but that fail to resolve: the inflated bytes were
+/// freed by then, so they are inflated again and the ordinary path words the error.
+#[test]
+fn errors_found_after_reading_ahead_are_the_ordinary_ones() {
+    use profdiff::proto;
+    use prost::Message;
+    use std::io::Write;
+    let sample = |ids: Vec<u64>, values: Vec<i64>| proto::Sample {
+        location_id: ids,
+        value: values,
+        label: vec![proto::Label {
+            key: 1,
+            str: 2,
+            ..Default::default()
+        }],
+    };
+    let profile = |samples: Vec<proto::Sample>, strings: usize| proto::Profile {
+        sample_type: vec![proto::ValueType { r#type: 1, unit: 2 }],
+        sample: samples,
+        location: vec![proto::Location {
+            id: 1,
+            ..Default::default()
+        }],
+        string_table: [b"".to_vec(), b"samples".to_vec(), b"count".to_vec()][..strings].to_vec(),
+        ..Default::default()
+    };
+    let cases = [
+        (
+            "an unknown location",
+            profile(vec![sample(vec![1, 99], vec![3])], 3),
+        ),
+        (
+            "too many values",
+            profile(vec![sample(vec![1], vec![3, 4])], 3),
+        ),
+        (
+            "a label string out of range",
+            profile(vec![sample(vec![1], vec![3])], 2),
+        ),
+    ];
+    for (what, p) in cases {
+        let raw = p.encode_to_vec();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&raw).unwrap();
+        let compressed = gz.finish().unwrap();
+        let ahead = profdiff::decode(&compressed, &Limits::default()).map_err(|e| e.to_string());
+        let ordinary = profdiff::decode(&raw, &Limits::default()).map_err(|e| e.to_string());
+        assert!(ordinary.is_err(), "{what}: the ordinary reading accepts it");
+        assert_eq!(ahead, ordinary, "{what}");
+    }
+}

@@ -133,7 +133,7 @@ pub fn decode_as(
 ) -> Result<Profile, DecodeError> {
     if is_gzip(bytes) {
         progress(Stage::Inflating);
-        inflate(bytes, limits, go_text)?.finish(progress)
+        inflate(bytes, limits, go_text)?.finish_from(Some(bytes), progress)
     } else {
         if bytes.len() as u64 > limits.max_inflated_bytes {
             return Err(DecodeError::TooLarge {
@@ -235,12 +235,19 @@ fn inflate(bytes: &[u8], limits: &Limits, go_text: GoText) -> Result<Inflating, 
     #[cfg(not(target_arch = "wasm32"))]
     {
         let (sender, chunks) = std::sync::mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+        // Read chunks go back to be filled again: a few buffers instead of one per chunk.
+        let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
         std::thread::scope(|scope| {
             // When this thread stops early (an error), the inflating thread's next send fails
             // and it stops too.
-            scope.spawn(move || gunzip_chunks(bytes, |chunk| sender.send(chunk).is_ok()));
+            scope.spawn(move || {
+                let buffer = || recycled.try_recv().unwrap_or_default();
+                gunzip_chunks_into(bytes, buffer, |chunk| sender.send(chunk).is_ok())
+            });
             for chunk in chunks {
-                inflating.push(&chunk?)?;
+                let chunk = chunk?;
+                inflating.push(&chunk)?;
+                let _ = recycle.send(chunk);
             }
             Ok(inflating)
         })
@@ -269,11 +276,22 @@ const CHUNKS_IN_FLIGHT: usize = 8;
 /// Gunzips every member of `bytes`, giving `take` the data in chunks of at most 256 KiB, or
 /// the error that stopped inflating, until the data ends or `take` returns false. The chunks
 /// go to an [`Inflating`], here or in another worker of the page.
-pub fn gunzip_chunks(bytes: &[u8], mut take: impl FnMut(Result<Vec<u8>, DecodeError>) -> bool) {
+pub fn gunzip_chunks(bytes: &[u8], take: impl FnMut(Result<Vec<u8>, DecodeError>) -> bool) {
+    gunzip_chunks_into(bytes, Vec::new, take);
+}
+
+/// [`gunzip_chunks`] into buffers that `buffer` gives (emptied first).
+fn gunzip_chunks_into(
+    bytes: &[u8],
+    mut buffer: impl FnMut() -> Vec<u8>,
+    mut take: impl FnMut(Result<Vec<u8>, DecodeError>) -> bool,
+) {
     const CHUNK: u64 = 256 << 10;
     let mut reader = MultiGzDecoder::new(bytes);
     loop {
-        let mut chunk = Vec::with_capacity(CHUNK as usize);
+        let mut chunk = buffer();
+        chunk.clear();
+        chunk.reserve(CHUNK as usize);
         match (&mut reader).take(CHUNK).read_to_end(&mut chunk) {
             Ok(0) => return,
             Ok(_) => {
@@ -347,22 +365,42 @@ impl Inflating {
     }
 
     /// The profile, once every chunk has been pushed.
-    pub fn finish(mut self, progress: &mut dyn FnMut(Stage)) -> Result<Profile, DecodeError> {
+    pub fn finish(self, progress: &mut dyn FnMut(Stage)) -> Result<Profile, DecodeError> {
+        self.finish_from(None, progress)
+    }
+
+    /// [`Inflating::finish`] for data that `compressed` inflates to again: the inflated bytes
+    /// are freed before the profile is resolved (the peak of a decode), and inflated again only
+    /// when the ordinary path must read them.
+    fn finish_from(
+        mut self,
+        compressed: Option<&[u8]>,
+        progress: &mut dyn FnMut(Stage),
+    ) -> Result<Profile, DecodeError> {
         let read_ahead = self.read_ahead.take();
-        if let Some(profile) = self.decode_read_ahead(read_ahead, progress) {
-            return Ok(profile);
+        if let Some((wire, samples)) = self.read_whole(read_ahead) {
+            if compressed.is_some() {
+                self.data = Vec::new();
+            }
+            progress(Stage::Resolving);
+            let resolved =
+                resolve::resolve(wire, resolve::Samples::ReadAhead(samples), &self.limits);
+            if let Ok(profile) = resolved {
+                return Ok(profile);
+            }
+            if let Some(compressed) = compressed {
+                self.data = gunzip_again(compressed)?;
+            }
         }
         decode_data(&self.data, &self.limits, self.go_text, progress)
     }
 
-    /// The profile from the samples read ahead, when the data is a profile.proto that the
-    /// read-ahead read whole and that resolves without error; None sends the decode down the
-    /// ordinary path.
-    fn decode_read_ahead(
+    /// The other fields and the samples the read-ahead read, when the data is a profile.proto
+    /// that it read whole; None sends the decode down the ordinary path.
+    fn read_whole(
         &self,
         read_ahead: Option<read_ahead::ReadAhead>,
-        progress: &mut dyn FnMut(Stage),
-    ) -> Option<Profile> {
+    ) -> Option<(proto::Profile, read_ahead::RawSamples)> {
         let data = &self.data;
         if data.is_empty()
             || text_format(data, self.go_text).is_some()
@@ -370,10 +408,17 @@ impl Inflating {
         {
             return None;
         }
-        let (wire, samples) = read_ahead?.finish(data)?;
-        progress(Stage::Resolving);
-        resolve::resolve(wire, resolve::Samples::ReadAhead(samples), &self.limits).ok()
+        read_ahead?.finish(data)
     }
+}
+
+/// Data that inflated within the limits once, inflated again.
+fn gunzip_again(compressed: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    let mut data = Vec::new();
+    MultiGzDecoder::new(compressed)
+        .read_to_end(&mut data)
+        .map_err(|e| DecodeError::Decompress(e.to_string()))?;
+    Ok(data)
 }
 
 /// Runs the protobuf guard over `data` (everything inflated so far). The guard reads
@@ -481,8 +526,9 @@ mod tests {
             }
             let mut inflating = inflate(&bytes, &limits, GoText::Names).unwrap();
             let ahead = inflating.read_ahead.take();
-            let profile = inflating.decode_read_ahead(ahead, &mut |_| {});
-            assert!(profile.is_some(), "{} fell back", path.display());
+            let (wire, samples) = inflating.read_whole(ahead).expect("read whole");
+            let resolved = resolve::resolve(wire, resolve::Samples::ReadAhead(samples), &limits);
+            assert!(resolved.is_ok(), "{} fell back", path.display());
             read += 1;
         }
         assert!(read >= 5, "only {read} gzip fixtures");
