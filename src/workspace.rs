@@ -455,6 +455,8 @@ impl Workspace {
         Ok((a, b))
     }
 
+    /// Two files dropped at once: the one with the earlier profile time goes to A (the first
+    /// one when the times are equal or unknown).
     pub fn load_pair(
         &mut self,
         files: &[(String, &[u8])],

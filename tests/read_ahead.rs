@@ -156,3 +156,76 @@ fn errors_found_after_reading_ahead_are_the_ordinary_ones() {
         assert_eq!(ahead, ordinary, "{what}");
     }
 }
+
+/// The page's second worker inflates and the main worker reads the chunks as they come
+/// (`Workspace::begin_stream` … `load_staged_pair`): the slots, the comparison and each side's
+/// top must be those of the same files loaded from their bytes.
+#[test]
+fn streamed_files_load_as_the_same_files_given_whole() {
+    use profdiff::options::ViewOptions;
+    use profdiff::workspace::{SlotId, Workspace};
+    let dir = fixtures_dir().join("profiles");
+    // Later profile first: the pair must still put the earlier one in A.
+    let names = ["heap2.pb.gz", "heap.pb.gz"];
+    let bytes: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(dir.join(n)).unwrap())
+        .collect();
+
+    let mut whole = Workspace::new(Limits::default());
+    let files: Vec<(String, &[u8])> = names
+        .iter()
+        .map(|n| n.to_string())
+        .zip(bytes.iter().map(Vec::as_slice))
+        .collect();
+    let pair_whole = whole.load_pair(&files, &mut |_| {}).unwrap();
+
+    let mut streamed = Workspace::new(Limits::default());
+    for (name, data) in names.iter().zip(&bytes) {
+        streamed.begin_stream(name, data.len());
+        profdiff::decode::gunzip_chunks(data, |chunk| {
+            streamed.push_stream(&chunk.unwrap()).unwrap();
+            true
+        });
+        streamed.end_stream(None, &mut |_| {}).unwrap();
+    }
+    let pair_streamed = streamed.load_staged_pair().unwrap();
+
+    assert_eq!(json(&pair_streamed), json(&pair_whole));
+    assert_eq!(
+        pair_streamed.0.files,
+        vec!["heap.pb.gz".to_string()],
+        "the earlier profile in A"
+    );
+    let opts = ViewOptions::default();
+    assert_eq!(
+        json(&streamed.compare(&opts).unwrap()),
+        json(&whole.compare(&opts).unwrap())
+    );
+    for id in [SlotId::A, SlotId::B] {
+        assert_eq!(
+            json(&streamed.top(id, &opts).unwrap()),
+            json(&whole.top(id, &opts).unwrap())
+        );
+    }
+
+    // An inflating error reported by the other worker is a decode error of that file, and
+    // nothing stays staged.
+    streamed.begin_stream("cut.pb.gz", 10);
+    let err = streamed
+        .end_stream(Some("unexpected end of file".into()), &mut |_| {})
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cut.pb.gz: decompressing profile: unexpected end of file"
+    );
+    assert!(
+        streamed.load_staged(SlotId::A).is_err(),
+        "nothing is staged after an error"
+    );
+}
+
+/// The serde_json text of a report, to compare reports whole.
+fn json<T: serde::Serialize>(report: &T) -> String {
+    serde_json::to_string(report).expect("reports serialise")
+}
