@@ -492,8 +492,17 @@ pub(crate) fn weighted(
     profile: &Profile,
     value_index: usize,
 ) -> impl Iterator<Item = (usize, u32, i64)> + '_ {
+    weighted_in(profile, value_index, 0..profile.samples.len())
+}
+
+/// [`weighted`] over the samples in `range`.
+fn weighted_in(
+    profile: &Profile,
+    value_index: usize,
+    range: Range<usize>,
+) -> impl Iterator<Item = (usize, u32, i64)> + '_ {
     let samples = &profile.samples;
-    (0..samples.len()).filter_map(move |s| {
+    range.filter_map(move |s| {
         let w = samples.value(s, value_index);
         (w != 0).then_some((s, s as u32 + 1, w))
     })
@@ -535,12 +544,7 @@ fn accumulate_range(
     let mut cum = vec![0i64; n];
     // seen[node] == stamp means the node already got this sample's cum.
     let mut seen = vec![0u32; n];
-    for s in samples {
-        let w = profile.samples.value(s, value_index);
-        if w == 0 {
-            continue;
-        }
-        let stamp = s as u32 + 1;
+    for (s, stamp, w) in weighted_in(profile, value_index, samples) {
         let mut leaf = None;
         table.walk(profile.samples.stack(s), |node, _| {
             let slot = &mut seen[node as usize];

@@ -86,6 +86,14 @@ fn files(
         .collect())
 }
 
+/// The files as the workspace takes them.
+fn borrow(owned: &[(String, Vec<u8>)]) -> Vec<(String, &[u8])> {
+    owned
+        .iter()
+        .map(|(n, b)| (n.clone(), b.as_slice()))
+        .collect()
+}
+
 /// Calls the JavaScript progress callback, if any; its failures are ignored.
 fn reporter(callback: &Option<js_sys::Function>) -> impl FnMut(Progress) + '_ {
     move |p: Progress| {
@@ -119,10 +127,7 @@ impl Session {
     ) -> Result<JsValue, JsValue> {
         let id = slot(slot_name)?;
         let owned = files(names, buffers)?;
-        let borrowed: Vec<(String, &[u8])> = owned
-            .iter()
-            .map(|(n, b)| (n.clone(), b.as_slice()))
-            .collect();
+        let borrowed = borrow(&owned);
         let summary = self
             .workspace
             .load(id, &borrowed, &mut reporter(&progress))
@@ -139,10 +144,7 @@ impl Session {
         progress: Option<js_sys::Function>,
     ) -> Result<JsValue, JsValue> {
         let owned = files(names, buffers)?;
-        let borrowed: Vec<(String, &[u8])> = owned
-            .iter()
-            .map(|(n, b)| (n.clone(), b.as_slice()))
-            .collect();
+        let borrowed = borrow(&owned);
         let (a, b) = self
             .workspace
             .load_pair(&borrowed, &mut reporter(&progress))
@@ -322,10 +324,7 @@ impl Session {
         progress: Option<js_sys::Function>,
     ) -> Result<JsValue, JsValue> {
         let owned = files(names, buffers)?;
-        let borrowed: Vec<(String, &[u8])> = owned
-            .iter()
-            .map(|(n, b)| (n.clone(), b.as_slice()))
-            .collect();
+        let borrowed = borrow(&owned);
         let summary = self
             .workspace
             .load_series(&borrowed, &mut reporter(&progress))

@@ -317,7 +317,6 @@ fn gunzip_chunks_into(
 #[derive(Debug, Clone)]
 pub struct Inflating {
     data: Vec<u8>,
-    limit: u64,
     go_text: GoText,
     limits: Limits,
     guard: Option<guard::Guard>,
@@ -333,7 +332,6 @@ impl Inflating {
         let expected = compressed_len.saturating_mul(3);
         Inflating {
             data: Vec::with_capacity(expected.min(limits.max_inflated_bytes as usize)),
-            limit: limits.max_inflated_bytes,
             go_text,
             limits: *limits,
             guard: Some(guard::Guard::new(*limits)),
@@ -346,8 +344,9 @@ impl Inflating {
     /// Takes the next inflated chunk.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), DecodeError> {
         self.data.extend_from_slice(chunk);
-        if self.data.len() as u64 > self.limit {
-            return Err(DecodeError::TooLarge { limit: self.limit });
+        let limit = self.limits.max_inflated_bytes;
+        if self.data.len() as u64 > limit {
+            return Err(DecodeError::TooLarge { limit });
         }
         let go_text = self.go_text;
         if *self

@@ -191,12 +191,7 @@ fn run_diff(a: &DiffArgs) -> Result<(), Failure> {
     if a.web.web {
         return web::run_diff(a);
     }
-    let conditions = a
-        .fail_if
-        .as_deref()
-        .map(gate::parse)
-        .transpose()
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    let conditions = fail_if_conditions(a.fail_if.as_deref())?;
     let (a_paths, b_paths) = side_paths(&a.sides)?;
     let (a_loaded, b_loaded) = load_side_sources(&a_paths, &b_paths, &a.input)?;
     // --output writes the profiles as decoded, before preparing changes them.
@@ -253,13 +248,15 @@ fn check_gate(
     Err(Failure::Gate)
 }
 
-fn run_trend(a: &TrendArgs) -> Result<(), Failure> {
-    let conditions = a
-        .fail_if
-        .as_deref()
-        .map(gate::parse)
+/// The conditions of `--fail-if`, if given.
+fn fail_if_conditions(expr: Option<&str>) -> Result<Option<Vec<gate::Condition>>, Failure> {
+    expr.map(gate::parse)
         .transpose()
-        .map_err(|e| Failure::Message(e.to_string()))?;
+        .map_err(|e| Failure::Message(e.to_string()))
+}
+
+fn run_trend(a: &TrendArgs) -> Result<(), Failure> {
+    let conditions = fail_if_conditions(a.fail_if.as_deref())?;
     let sources: Vec<&Path> = a.files.iter().map(PathBuf::as_path).collect();
     let loaded = load_all(&sources, &a.input)?;
     let names: Vec<String> = loaded.iter().map(|l| l.name.clone()).collect();

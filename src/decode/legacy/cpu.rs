@@ -197,13 +197,7 @@ mod tests {
         let p = parse(&data, &Limits::default()).unwrap();
         assert_eq!(p.period, 10_000_000);
         assert_eq!(p.samples.values(0), [2, 20_000_000]);
-        let addresses = |i| -> Vec<u64> {
-            p.samples
-                .stack(i)
-                .iter()
-                .map(|&l| p.location(l).address)
-                .collect()
-        };
+        let addresses = |i| super::super::stack_addresses(&p, i);
         // The leaf as recorded, callers moved back onto the call.
         assert_eq!(addresses(0), [0x401010, 0x40201f]);
         assert_eq!(addresses(1), [0x401010, 0x40302f]);
@@ -216,12 +210,7 @@ mod tests {
         let mut data = words64(&[0, 3, 0, 10000, 0]);
         data.extend(words64(&[2, 4, 0x401010, 0x402020, 0x403030, 0x404040]));
         let p = parse(&data, &Limits::default()).unwrap();
-        let addresses: Vec<u64> = p
-            .samples
-            .stack(0)
-            .iter()
-            .map(|&l| p.location(l).address)
-            .collect();
+        let addresses = super::super::stack_addresses(&p, 0);
         // Two passes at most: the two frames above the leaf go.
         assert_eq!(addresses, [0x401010, 0x40403f]);
     }

@@ -191,12 +191,7 @@ mod tests {
         assert_eq!(p.period, 524288);
         assert_eq!(p.sample_types.len(), 4);
         assert_eq!(p.samples.values(0), [3277, 1048896, 1638, 524448]);
-        let addresses: Vec<u64> = p
-            .samples
-            .stack(0)
-            .iter()
-            .map(|&l| p.location(l).address)
-            .collect();
+        let addresses = super::super::stack_addresses(&p, 0);
         assert_eq!(addresses, [0x4c3a14, 0x4c3f4f]);
         // No memory map: one fake mapping covers everything.
         assert_eq!(p.mappings.len(), 1);

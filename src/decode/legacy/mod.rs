@@ -566,6 +566,16 @@ fn read_additional_sections(s: &mut text::Scanner, b: &mut Builder) -> Result<()
     Ok(())
 }
 
+/// The addresses of sample `i`'s stack, leaf first: what the legacy readers' tests check.
+#[cfg(test)]
+pub(super) fn stack_addresses(p: &Profile, i: usize) -> Vec<u64> {
+    p.samples
+        .stack(i)
+        .iter()
+        .map(|&l| p.location(l).address)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,12 +134,7 @@ mod tests {
         let p = parse(text.as_bytes(), &Limits::default()).unwrap();
         assert_eq!(p.samples.len(), 1);
         assert_eq!(p.samples.values(0), [2]);
-        let addresses: Vec<u64> = p
-            .samples
-            .stack(0)
-            .iter()
-            .map(|&l| p.location(l).address)
-            .collect();
+        let addresses = super::super::stack_addresses(&p, 0);
         assert_eq!(addresses, [0x10, 0x20]);
         assert_eq!(p.mappings[0].file, "/bin/app");
     }
